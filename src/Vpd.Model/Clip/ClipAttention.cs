@@ -15,12 +15,12 @@ public sealed class ClipAttention : nn.Module<Tensor, Tensor>
     private readonly int headDim;
 
     /// <summary>Creates the four projections of width <c>config.HiddenSize</c>.</summary>
-    public ClipAttention(ClipTextConfig config) : base(nameof(ClipAttention))
+    public ClipAttention(ClipTextConfig config, Device? device = null) : base(nameof(ClipAttention))
     {
-        q_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
-        k_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
-        v_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
-        out_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
+        q_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
+        k_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
+        v_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
+        out_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
         numHeads = config.NumAttentionHeads;
         headDim = config.HeadDim;
         RegisterComponents();

@@ -10,9 +10,9 @@ public sealed class ClipEncoder : nn.Module<Tensor, Tensor>
     private readonly ModuleList<ClipEncoderLayer> layers;
 
     /// <summary>Creates <c>config.NumHiddenLayers</c> layers.</summary>
-    public ClipEncoder(ClipTextConfig config) : base(nameof(ClipEncoder))
+    public ClipEncoder(ClipTextConfig config, Device? device = null) : base(nameof(ClipEncoder))
     {
-        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new ClipEncoderLayer(config)).ToArray());
+        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new ClipEncoderLayer(config, device)).ToArray());
         RegisterComponents();
     }
 

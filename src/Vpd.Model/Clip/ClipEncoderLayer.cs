@@ -13,12 +13,12 @@ public sealed class ClipEncoderLayer : nn.Module<Tensor, Tensor>
     private readonly LayerNorm layer_norm2;
 
     /// <summary>Creates the layer's attention, MLP and two layer norms.</summary>
-    public ClipEncoderLayer(ClipTextConfig config) : base(nameof(ClipEncoderLayer))
+    public ClipEncoderLayer(ClipTextConfig config, Device? device = null) : base(nameof(ClipEncoderLayer))
     {
-        self_attn = new ClipAttention(config);
-        layer_norm1 = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        mlp = new ClipMlp(config);
-        layer_norm2 = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        self_attn = new ClipAttention(config, device);
+        layer_norm1 = nn.LayerNorm(config.HiddenSize, config.LayerNormEps, device: device);
+        mlp = new ClipMlp(config, device);
+        layer_norm2 = nn.LayerNorm(config.HiddenSize, config.LayerNormEps, device: device);
         RegisterComponents();
     }
 

@@ -12,10 +12,10 @@ public sealed class ClipMlp : nn.Module<Tensor, Tensor>
     private readonly bool quickGelu;
 
     /// <summary>Creates <c>fc1</c> (hidden to intermediate) and <c>fc2</c> (back).</summary>
-    public ClipMlp(ClipTextConfig config) : base(nameof(ClipMlp))
+    public ClipMlp(ClipTextConfig config, Device? device = null) : base(nameof(ClipMlp))
     {
-        fc1 = nn.Linear(config.HiddenSize, config.IntermediateSize);
-        fc2 = nn.Linear(config.IntermediateSize, config.HiddenSize);
+        fc1 = nn.Linear(config.HiddenSize, config.IntermediateSize, device: device);
+        fc2 = nn.Linear(config.IntermediateSize, config.HiddenSize, device: device);
         quickGelu = config.HiddenAct == "quick_gelu";
         RegisterComponents();
     }

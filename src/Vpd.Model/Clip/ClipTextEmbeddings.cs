@@ -18,10 +18,10 @@ public sealed class ClipTextEmbeddings : nn.Module<Tensor, Tensor>
     private readonly int maxPositions;
 
     /// <summary>Creates both embedding tables.</summary>
-    public ClipTextEmbeddings(ClipTextConfig config) : base(nameof(ClipTextEmbeddings))
+    public ClipTextEmbeddings(ClipTextConfig config, Device? device = null) : base(nameof(ClipTextEmbeddings))
     {
-        token_embedding = nn.Embedding(config.VocabSize, config.HiddenSize);
-        position_embedding = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
+        token_embedding = nn.Embedding(config.VocabSize, config.HiddenSize, device: device);
+        position_embedding = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize, device: device);
         maxPositions = config.MaxPositionEmbeddings;
         RegisterComponents();
     }

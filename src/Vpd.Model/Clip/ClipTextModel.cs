@@ -14,12 +14,15 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
 
     private readonly ClipTextTransformer text_model;
 
-    /// <summary>Creates a randomly initialised model for a config (load weights afterwards).</summary>
-    public ClipTextModel(ClipTextConfig config) : base(nameof(ClipTextModel))
+    /// <summary>
+    /// Creates a randomly initialised model for a config (load weights afterwards), on <paramref name="device"/>
+    /// (default CPU; the meta device builds the full-size tree instantly, for layout checks).
+    /// </summary>
+    public ClipTextModel(ClipTextConfig config, Device? device = null) : base(nameof(ClipTextModel))
     {
         config.Validate("CLIP text config");
         Config = config;
-        text_model = new ClipTextTransformer(config);
+        text_model = new ClipTextTransformer(config, device);
         RegisterComponents();
     }
 

@@ -12,11 +12,11 @@ public sealed class ClipTextTransformer : nn.Module<Tensor, Tensor>
     private readonly LayerNorm final_layer_norm;
 
     /// <summary>Creates the transformer for a config.</summary>
-    public ClipTextTransformer(ClipTextConfig config) : base(nameof(ClipTextTransformer))
+    public ClipTextTransformer(ClipTextConfig config, Device? device = null) : base(nameof(ClipTextTransformer))
     {
-        embeddings = new ClipTextEmbeddings(config);
-        encoder = new ClipEncoder(config);
-        final_layer_norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        embeddings = new ClipTextEmbeddings(config, device);
+        encoder = new ClipEncoder(config, device);
+        final_layer_norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps, device: device);
         RegisterComponents();
     }
 
