@@ -44,6 +44,8 @@ internal sealed class PickleBuilder
 
     public PickleBuilder Tuple1() => Op(0x85);
 
+    public PickleBuilder Tuple2() => Op(0x86);
+
     public PickleBuilder EmptyDict() => Op((byte)'}');
 
     public PickleBuilder EmptyList() => Op((byte)']');
