@@ -91,30 +91,42 @@ public static class TorchCheckpointReader
         ZipArchive archive, string prefix, PyDict stateDict, string? dictKey, Func<string, bool>? include, string path)
     {
         var where = dictKey is null ? "" : $" under '{dictKey}'";
+        var wanted = new List<(string Name, TorchTensorRef Tensor)>();
+        foreach (var (key, value) in stateDict.Items)
+        {
+            if (key is not string name)
+            {
+                throw new InvalidDataException($"{path}: state dict{where} has a non-string key ({key})");
+            }
+            if (include is not null && !include(name))
+            {
+                continue;
+            }
+            wanted.Add(value is TorchTensorRef tensor
+                ? (name, tensor)
+                : throw new InvalidDataException($"{path}: state dict{where} entry '{name}' is not a tensor"));
+        }
+        // Each storage is read once and released as soon as its last tensor is out, so the peak is about
+        // the state dict's size plus one storage, even for a multi-gigabyte Stable Diffusion file.
+        var pending = wanted.GroupBy(w => w.Tensor.Storage.Key).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var storages = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var storageCache = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            foreach (var (key, value) in stateDict.Items)
+            foreach (var (name, tensor) in wanted)
             {
-                if (key is not string name)
-                {
-                    throw new InvalidDataException($"{path}: state dict{where} has a non-string key ({key})");
-                }
-                if (include is not null && !include(name))
-                {
-                    continue;
-                }
-                if (value is not TorchTensorRef tensor)
-                {
-                    throw new InvalidDataException($"{path}: state dict{where} entry '{name}' is not a tensor");
-                }
-                if (!storageCache.TryGetValue(tensor.Storage.Key, out var storage))
+                var key = tensor.Storage.Key;
+                if (!storages.TryGetValue(key, out var storage))
                 {
                     storage = ReadStorage(archive, prefix, tensor.Storage, path);
-                    storageCache[tensor.Storage.Key] = storage;
+                    storages[key] = storage;
                 }
                 result[name] = View(storage, tensor, name, path);
+                if (--pending[key] == 0)
+                {
+                    storages.Remove(key);
+                    storage.Dispose();
+                }
             }
         }
         catch
@@ -127,7 +139,7 @@ public static class TorchCheckpointReader
         }
         finally
         {
-            foreach (var s in storageCache.Values)
+            foreach (var s in storages.Values)
             {
                 s.Dispose();
             }
@@ -152,8 +164,9 @@ public static class TorchCheckpointReader
         return tensor;
     }
 
-    // A tensor is a strided view into its storage (it may share the storage with other tensors or
-    // start at an offset); copy it out as a contiguous tensor of its own.
+    // A tensor is a strided view into its storage (it may share the storage with other tensors or start
+    // at an offset). The usual case, a tensor that is its whole storage in row-major order, becomes a
+    // reshaped alias without a copy; anything else is copied out into a contiguous tensor of its own.
     private static Tensor View(Tensor storage, TorchTensorRef tensor, string name, string path)
     {
         if (tensor.Offset < 0 || tensor.Size.Any(s => s < 0) || tensor.Stride.Any(s => s < 0))
@@ -170,6 +183,10 @@ public static class TorchCheckpointReader
                     $"{path}: tensor '{name}' reaches element {last} of storage '{tensor.Storage.Key}', which has {tensor.Storage.Numel}");
             }
         }
+        if (tensor.Offset == 0 && numel == tensor.Storage.Numel && IsRowMajor(tensor.Size, tensor.Stride))
+        {
+            return storage.reshape(tensor.Size);
+        }
         var result = torch.empty(tensor.Size, tensor.Storage.DType);
         if (numel > 0)
         {
@@ -177,6 +194,21 @@ public static class TorchCheckpointReader
             result.copy_(view);
         }
         return result;
+    }
+
+    private static bool IsRowMajor(long[] size, long[] stride)
+    {
+        var expected = 1L;
+        for (var i = size.Length - 1; i >= 0; i--)
+        {
+            // A dimension of size 1 may carry any stride.
+            if (size[i] != 1 && stride[i] != expected)
+            {
+                return false;
+            }
+            expected *= size[i];
+        }
+        return true;
     }
 
     private static byte[] ReadEntry(ZipArchiveEntry entry, long length, string source)

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Vpd.Model.Clip;
+using Vpd.TestSupport;
 
 namespace Vpd.Model.Tests.Clip;
 
@@ -23,6 +25,19 @@ public sealed class ClipTokenizerBuilderTests
             Assert.True(ids.Add(encoded[0]), $"'{word}' shares its id with another word");
             Assert.NotEqual(tokenizer.EndOfTextId, encoded[0]);
         }
+    }
+
+    [SkippableFact]
+    public void FromWords_BaseSymbols_HaveTheIdsOfTheClipVocabulary()
+    {
+        var clip = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(RepoPaths.Golden("tokenizer", "vocab.json")))!;
+        var built = JsonSerializer.Deserialize<Dictionary<string, int>>(ClipTokenizerBuilder.FromWords(Words).ToVocabJson())!;
+
+        var clipBase = clip.Where(p => p.Value < 512).OrderBy(p => p.Value).ToList();
+        var builtBase = built.Where(p => p.Value < 512).OrderBy(p => p.Value).ToList();
+
+        Assert.Equal(512, clipBase.Count);
+        Assert.Equal(clipBase, builtBase);
     }
 
     [Fact]
