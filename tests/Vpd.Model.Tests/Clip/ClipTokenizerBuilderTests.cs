@@ -66,6 +66,21 @@ public sealed class ClipTokenizerBuilderTests
     }
 
     [Fact]
+    public void EncodeToTensor_TwoTexts_GivesInt64RowsEqualToEncode()
+    {
+        var tokenizer = ClipTokenizerBuilder.FromWords(Words);
+        string[] texts = ["red ball", "the big blue square on the left of the box"];
+
+        var ids = tokenizer.EncodeToTensor(texts, 6);
+
+        Assert.Equal([2L, 6L], ids.shape);
+        Assert.Equal(TorchSharp.torch.ScalarType.Int64, ids.dtype);
+        Assert.Equal(tokenizer.Encode(texts[0], 6).Ids, ids[0].data<long>().ToArray());
+        Assert.Equal(tokenizer.Encode(texts[1], 6).Ids, ids[1].data<long>().ToArray());
+        Assert.Equal(tokenizer.EndOfTextId, ids[1, 5].item<long>());
+    }
+
+    [Fact]
     public void ToVocabJsonAndMergesText_RoundTrip_GiveSameEncoding()
     {
         var tokenizer = ClipTokenizerBuilder.FromWords(Words);
