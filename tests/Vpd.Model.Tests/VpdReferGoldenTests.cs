@@ -79,9 +79,11 @@ public sealed class VpdReferGoldenTests
                 Assert.True(GoldenCompare.RelativeError(batchedMap, map) < 1e-5, $"sentence {k} map {side}");
             }
         }
+        // The check above must be able to fail: the sentences themselves give clearly different results.
         using var first = batched.Logits.narrow(0, 0, 1);
         using var second = batched.Logits.narrow(0, 1, 1);
-        Assert.True(GoldenCompare.RelativeError(first, second) > 1e-3, "different sentences must give different logits");
+        var difference = GoldenCompare.RelativeError(first, second);
+        Assert.True(difference > 1e-4, $"different sentences must give different logits (relative difference {difference})");
     }
 
     [SkippableFact]
