@@ -83,7 +83,7 @@ internal static class GoldenCompare
                 }
             }
         }
-        Assert.True(failures.Count == 0, $"{path}: {failures.Count} of {names.Count} tensors differ:\n" + string.Join("\n", failures));
+        Assert.True(failures.Count == 0, $"{path}: {failures.Count} problem(s) over {names.Count} checked tensors:\n" + string.Join("\n", failures));
     }
 }
 
