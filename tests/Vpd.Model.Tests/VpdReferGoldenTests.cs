@@ -43,6 +43,21 @@ public sealed class VpdReferGoldenTests
     }
 
     [SkippableFact]
+    public void StateDict_GoldenTinyModel_HasTheReferenceKeyOrder()
+    {
+        var path = RepoPaths.Golden("vpd_refer_tiny.safetensors");
+        var config = VpdReferConfig.FromMetadata(SafetensorsFile.ReadMetadata(path), path);
+        var fileOrder = SafetensorsFile.ReadHeader(path).Entries.Select(e => e.Name).Where(n => !TestPrefixes.Any(p => n.StartsWith(p, StringComparison.Ordinal)));
+        using var model = new VpdRefer(config, META);
+
+        // Same order as VPDRefer.state_dict(), so checkpoints the product writes list keys as VPD's do.
+        var ordered = ModuleWeights.StateDictInReferenceOrder(model);
+
+        Assert.Equal(fileOrder, ordered.Select(kv => kv.Key));
+        Assert.Equal(model.state_dict().Count, ordered.Count);
+    }
+
+    [SkippableFact]
     public void NoiseSchedule_GoldenConstants_MatchExactly()
     {
         var path = RepoPaths.Golden("vpd_refer_tiny.safetensors");

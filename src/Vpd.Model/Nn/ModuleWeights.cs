@@ -53,4 +53,32 @@ public static class ModuleWeights
             }
         }
     }
+
+    /// <summary>
+    /// The module's state-dict entries in PyTorch's order (each module's own parameters, then its own
+    /// buffers, then its children recursively). TorchSharp's <c>state_dict()</c> lists all parameters
+    /// before all buffers; checkpoints the product writes use this order so they list keys as VPD's do.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, Tensor>> StateDictInReferenceOrder(nn.Module module)
+    {
+        var entries = new List<KeyValuePair<string, Tensor>>();
+        Collect(module, "", entries);
+        return entries;
+    }
+
+    private static void Collect(nn.Module module, string prefix, List<KeyValuePair<string, Tensor>> entries)
+    {
+        foreach (var (name, parameter) in module.named_parameters(recurse: false))
+        {
+            entries.Add(new(prefix + name, parameter));
+        }
+        foreach (var (name, buffer) in module.named_buffers(recurse: false))
+        {
+            entries.Add(new(prefix + name, buffer));
+        }
+        foreach (var (name, child) in module.named_children())
+        {
+            Collect(child, prefix + name + ".", entries);
+        }
+    }
 }
