@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Vpd.Model.Diffusion;
 
 namespace Vpd.Model.Config;
 
@@ -93,7 +94,23 @@ public sealed record VpdReferConfig(
             throw new InvalidDataException(
                 $"{source}: neck_dim {json["neck_dim"]!.ToJsonString()} differs from the value the UNet and token_length imply [{string.Join(", ", config.NeckDim)}]");
         }
+        if (json["schedule"] is JsonObject schedule)
+        {
+            CheckSchedule(schedule, source);
+        }
         return config;
+    }
+
+    /// <summary>A stated noise schedule must be the one <see cref="NoiseSchedule"/> implements (SD's scaled linear).</summary>
+    private static void CheckSchedule(JsonObject schedule, string source)
+    {
+        double Number(string name) => schedule[name]?.GetValue<double>() ?? throw new InvalidDataException($"{source}: schedule.{name} is missing");
+        var steps = ConfigJson.Int(schedule, "steps", source);
+        if (Number("linear_start") != NoiseSchedule.LinearStart || Number("linear_end") != NoiseSchedule.LinearEnd || steps != NoiseSchedule.Steps)
+        {
+            throw new InvalidDataException(
+                $"{source}: schedule {schedule.ToJsonString()} differs from Stable Diffusion's ({NoiseSchedule.LinearStart}, {NoiseSchedule.LinearEnd}, {NoiseSchedule.Steps} steps), the only one supported");
+        }
     }
 
     /// <summary>The config object in the same layout <see cref="FromJson"/> reads (derived values included for readers).</summary>
@@ -109,6 +126,13 @@ public sealed record VpdReferConfig(
         ["neck_dim"] = ConfigJson.Array(NeckDim),
         ["use_text_adapter"] = UseTextAdapter,
         ["timestep"] = Timestep,
+        ["schedule"] = new JsonObject
+        {
+            ["kind"] = "scaled linear (ldm \"linear\")",
+            ["linear_start"] = NoiseSchedule.LinearStart,
+            ["linear_end"] = NoiseSchedule.LinearEnd,
+            ["steps"] = NoiseSchedule.Steps,
+        },
     };
 
     /// <summary>Throws when the parts do not fit together the way VPD wires them.</summary>

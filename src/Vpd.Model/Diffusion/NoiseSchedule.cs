@@ -11,8 +11,11 @@ public static class NoiseSchedule
     /// <summary>Number of diffusion steps.</summary>
     public const int Steps = 1000;
 
-    private const double LinearStart = 0.00085;
-    private const double LinearEnd = 0.012;
+    /// <summary>beta at step 0 (ldm <c>linear_start</c>).</summary>
+    public const double LinearStart = 0.00085;
+
+    /// <summary>beta at the last step (ldm <c>linear_end</c>).</summary>
+    public const double LinearEnd = 0.012;
 
     private static readonly Lazy<double[]> AlphasCumprodValues = new(Compute);
 

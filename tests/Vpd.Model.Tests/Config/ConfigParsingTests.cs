@@ -86,6 +86,17 @@ public sealed class ConfigParsingTests
     }
 
     [Fact]
+    public void FromJson_OtherNoiseSchedule_ThrowsNamingTheSchedule()
+    {
+        var json = VpdReferConfig.Tiny.ToJson();
+        json["schedule"]!["linear_end"] = 0.02;
+
+        var error = Assert.Throws<InvalidDataException>(() => VpdReferConfig.FromJson(json, "cfg"));
+
+        Assert.Contains("schedule", error.Message);
+    }
+
+    [Fact]
     public void FromJson_NotJson_ThrowsNamingTheSource()
     {
         var error = Assert.Throws<InvalidDataException>(() => UnetConfig.FromJson("{not json", "unet.safetensors"));
