@@ -85,7 +85,7 @@ public sealed class VpdRefer : nn.Module
     /// are broadcast over the K sentences of <paramref name="text"/> [K, L, D]); <paramref name="noiseStep"/>
     /// T = 0 runs VPD's plain forward (no noise, UNet at <see cref="VpdReferConfig.Timestep"/>), T in
     /// 1..999 diffuses the latents with <paramref name="noise"/> ([1 or B, 4, h, w], drawn by the caller
-    /// from a seeded generator) and runs the UNet at T. Trace names: <c>z_t</c>, <c>c_crossattn</c>,
+    /// from a seeded generator; ignored when T = 0) and runs the UNet at T. Trace names: <c>z_t</c>, <c>c_crossattn</c>,
     /// <c>features.i</c>, <c>decoder_logits</c>, and the UNet's under <c>unet.</c>.
     /// </summary>
     public VpdReferResult ForwardLatents(Tensor latents, Tensor text, int noiseStep = 0, Tensor? noise = null, ForwardTrace? trace = null)
