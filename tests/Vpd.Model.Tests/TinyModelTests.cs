@@ -60,14 +60,14 @@ public sealed class TinyModelTests
     {
         using var model = new VpdRefer(VpdReferConfig.Tiny);
 
-        var norms = model.named_modules().Where(m => m.module is TorchSharp.Modules.GroupNorm).ToList();
+        var norms = model.named_modules().Where(m => m.module is Vpd.Model.Nn.GroupNorm32).ToList();
 
         Assert.NotEmpty(norms);
         foreach (var (name, module) in norms)
         {
-            var norm = (TorchSharp.Modules.GroupNorm)module;
-            Assert.True(norm.weight!.eq(1).all().item<bool>(), $"{name}.weight");
-            Assert.True(norm.bias!.eq(0).all().item<bool>(), $"{name}.bias");
+            var norm = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            Assert.True(norm["weight"].eq(1).all().item<bool>(), $"{name}.weight");
+            Assert.True(norm["bias"].eq(0).all().item<bool>(), $"{name}.bias");
         }
     }
 }

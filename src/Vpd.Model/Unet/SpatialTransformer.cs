@@ -13,7 +13,7 @@ public sealed class SpatialTransformer : nn.Module
 {
     private const double NormEps = 1e-6;
 
-    private readonly GroupNorm norm;
+    private readonly GroupNorm32 norm;
     private readonly Conv2d proj_in;
     private readonly ModuleList<BasicTransformerBlock> transformer_blocks;
     private readonly Conv2d proj_out;

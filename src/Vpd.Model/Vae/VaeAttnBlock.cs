@@ -9,7 +9,7 @@ namespace Vpd.Model.Vae;
 /// <summary>ldm's <c>AttnBlock</c>: single-head self-attention over all H*W positions (scale C^-0.5), residual.</summary>
 public sealed class VaeAttnBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly GroupNorm norm;
+    private readonly GroupNorm32 norm;
     private readonly Conv2d q;
     private readonly Conv2d k;
     private readonly Conv2d v;

@@ -13,7 +13,7 @@ public sealed class VaeEncoder : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv_in;
     private readonly ModuleList<VaeDownLevel> down;
     private readonly VaeMid mid;
-    private readonly GroupNorm norm_out;
+    private readonly GroupNorm32 norm_out;
     private readonly Conv2d conv_out;
 
     /// <summary>An encoder built from <paramref name="config"/>.</summary>

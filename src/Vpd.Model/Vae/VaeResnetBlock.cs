@@ -11,9 +11,9 @@ public sealed class VaeResnetBlock : nn.Module<Tensor, Tensor>
 {
     internal const double Eps = 1e-6;
 
-    private readonly GroupNorm norm1;
+    private readonly GroupNorm32 norm1;
     private readonly Conv2d conv1;
-    private readonly GroupNorm norm2;
+    private readonly GroupNorm32 norm2;
     private readonly Conv2d conv2;
     private readonly Conv2d? nin_shortcut;
 
