@@ -1,0 +1,29 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Vpd.Model.Vae;
+
+/// <summary>
+/// The encoder's downsample: zero-pad right and bottom by one pixel, then a stride-2 3x3 conv without
+/// padding (asymmetric, unlike the UNet's padding-1 downsample).
+/// </summary>
+public sealed class VaeDownsample : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv;
+
+    /// <summary>A downsample over <paramref name="channels"/> channels.</summary>
+    public VaeDownsample(long channels, Device? device = null) : base(nameof(VaeDownsample))
+    {
+        conv = nn.Conv2d(channels, channels, 3, stride: 2, device: device);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        using var padded = F.pad(x, [0, 1, 0, 1], PaddingModes.Constant, 0.0);
+        return conv.forward(padded);
+    }
+}

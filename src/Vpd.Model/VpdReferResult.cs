@@ -1,0 +1,22 @@
+using static TorchSharp.torch;
+
+namespace Vpd.Model;
+
+/// <summary>One VPDRefer forward's results (tensors owned by the caller's dispose scope).</summary>
+/// <param name="Logits">[B, 2, S, S] class scores at the image size; channel 1 is the referred object.</param>
+/// <param name="AttentionMaps">Averaged cross-attention maps [B, tokens, s, s] keyed by side s (base/16 and base/32).</param>
+public sealed record VpdReferResult(Tensor Logits, IReadOnlyDictionary<int, Tensor> AttentionMaps) : IDisposable
+{
+    /// <summary>The predicted masks [B, S, S] (int64 0/1): argmax over the two classes.</summary>
+    public Tensor Masks() => Logits.argmax(1);
+
+    /// <summary>Disposes every tensor of the result.</summary>
+    public void Dispose()
+    {
+        Logits.Dispose();
+        foreach (var map in AttentionMaps.Values)
+        {
+            map.Dispose();
+        }
+    }
+}
