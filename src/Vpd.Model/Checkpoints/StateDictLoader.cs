@@ -15,13 +15,18 @@ public static class StateDictLoader
     /// untouched. <paramref name="ignore"/> accepts state-dict keys the module deliberately lacks;
     /// <paramref name="allowMissing"/> accepts module keys the state dict may lack (they keep their values).
     /// </summary>
+    /// <param name="prefix">
+    /// Module key <c>k</c> is read from <c>prefix + k</c>; only state-dict keys under the prefix are candidates for
+    /// "unexpected", so one checkpoint can feed several modules. Errors name full checkpoint keys.
+    /// </param>
     /// <exception cref="StateDictMismatchException">Listing every missing, unexpected and mismatched key.</exception>
     public static StateDictLoadResult LoadStrict(
         nn.Module module,
         IReadOnlyDictionary<string, Tensor> stateDict,
         string source,
         Func<string, bool>? ignore = null,
-        Func<string, bool>? allowMissing = null)
+        Func<string, bool>? allowMissing = null,
+        string prefix = "")
     {
         var targets = module.state_dict();
         var missing = new List<string>();
@@ -29,25 +34,25 @@ public static class StateDictLoader
         var mismatched = new List<string>();
         foreach (var (key, target) in targets)
         {
-            if (!stateDict.TryGetValue(key, out var value))
+            if (!stateDict.TryGetValue(prefix + key, out var value))
             {
-                (allowMissing is not null && allowMissing(key) ? allowedMissing : missing).Add(key);
+                (allowMissing is not null && allowMissing(prefix + key) ? allowedMissing : missing).Add(prefix + key);
                 continue;
             }
             if (!value.shape.SequenceEqual(target.shape))
             {
-                mismatched.Add($"{key}: checkpoint {Format(value.shape)} vs model {Format(target.shape)}");
+                mismatched.Add($"{prefix}{key}: checkpoint {Format(value.shape)} vs model {Format(target.shape)}");
             }
             else if (value.is_floating_point() != target.is_floating_point() || (!target.is_floating_point() && value.dtype != target.dtype))
             {
-                mismatched.Add($"{key}: checkpoint dtype {value.dtype} cannot be converted to model dtype {target.dtype}");
+                mismatched.Add($"{prefix}{key}: checkpoint dtype {value.dtype} cannot be converted to model dtype {target.dtype}");
             }
         }
         var unexpected = new List<string>();
         var ignored = new List<string>();
         foreach (var key in stateDict.Keys)
         {
-            if (targets.ContainsKey(key))
+            if (!key.StartsWith(prefix, StringComparison.Ordinal) || targets.ContainsKey(key[prefix.Length..]))
             {
                 continue;
             }
@@ -62,11 +67,11 @@ public static class StateDictLoader
         {
             foreach (var (key, target) in targets)
             {
-                if (stateDict.TryGetValue(key, out var value))
+                if (stateDict.TryGetValue(prefix + key, out var value))
                 {
                     // copy_ converts dtype and device in place, so parameters keep their identity (optimisers, hooks).
                     target.copy_(value);
-                    loaded.Add(key);
+                    loaded.Add(prefix + key);
                 }
             }
         }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Vpd.Model.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Vpd.Model.Nn;
@@ -7,12 +8,13 @@ namespace Vpd.Model.Nn;
 public static class ModuleWeights
 {
     /// <summary>
-    /// Copies <c>weights[prefix + key]</c> into every entry <c>key</c> of <c>module.state_dict()</c>
-    /// (dtype converted, device kept). Strict: fails listing every module key the dictionary lacks,
-    /// every shape mismatch, and every dictionary key under <paramref name="prefix"/> the module does
-    /// not have (unless <paramref name="ignore"/> accepts it). Nothing is copied when anything fails.
+    /// Loads the entries of <paramref name="weights"/> under <paramref name="prefix"/> into
+    /// <paramref name="module"/> through <see cref="StateDictLoader.LoadStrict"/>: every module key present,
+    /// every key under the prefix used unless <paramref name="ignore"/> (given the full key) accepts it,
+    /// shapes equal; nothing is copied when anything fails.
     /// </summary>
     /// <param name="source">Names the weights' origin (a file path) in error messages.</param>
+    /// <exception cref="StateDictMismatchException">Listing every missing, unexpected and mismatched key.</exception>
     public static void LoadStrict(
         nn.Module module,
         IReadOnlyDictionary<string, Tensor> weights,
@@ -20,38 +22,7 @@ public static class ModuleWeights
         Func<string, bool>? ignore = null,
         string source = "weights")
     {
-        var targets = module.state_dict();
-        var problems = new List<string>();
-        foreach (var (key, target) in targets)
-        {
-            if (!weights.TryGetValue(prefix + key, out var value))
-            {
-                problems.Add($"missing '{prefix}{key}'");
-            }
-            else if (!value.shape.SequenceEqual(target.shape))
-            {
-                problems.Add($"'{prefix}{key}' has shape [{string.Join(", ", value.shape)}], the module expects [{string.Join(", ", target.shape)}]");
-            }
-        }
-        foreach (var name in weights.Keys)
-        {
-            if (name.StartsWith(prefix, StringComparison.Ordinal) && !targets.ContainsKey(name[prefix.Length..]) && !(ignore?.Invoke(name) ?? false))
-            {
-                problems.Add($"unexpected '{name}'");
-            }
-        }
-        if (problems.Count > 0)
-        {
-            throw new InvalidDataException(
-                $"{source}: cannot load into {module.GetType().Name} (prefix '{prefix}'): {problems.Count} problem(s): {string.Join("; ", problems)}");
-        }
-        using (no_grad())
-        {
-            foreach (var (key, target) in targets)
-            {
-                target.copy_(weights[prefix + key]);
-            }
-        }
+        StateDictLoader.LoadStrict(module, weights, source, ignore, prefix: prefix);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Vpd.Model.Checkpoints;
 using TorchSharp;
 using Vpd.Model.Nn;
 using static TorchSharp.torch;
@@ -25,12 +26,12 @@ public sealed class ModuleWeightsTests
         using var before = layer.weight!.detach().clone();
         var weights = new Dictionary<string, Tensor> { ["p.weight"] = ones(2, 4), ["p.extra"] = ones(1), ["other.x"] = ones(1) };
 
-        var error = Assert.Throws<InvalidDataException>(() => ModuleWeights.LoadStrict(layer, weights, "p.", source: "file.pth"));
+        var error = Assert.Throws<StateDictMismatchException>(() => ModuleWeights.LoadStrict(layer, weights, "p.", source: "file.pth"));
 
         Assert.Contains("file.pth", error.Message);
-        Assert.Contains("missing 'p.bias'", error.Message);
-        Assert.Contains("unexpected 'p.extra'", error.Message);
-        Assert.Contains("'p.weight' has shape [2, 4]", error.Message);
+        Assert.Contains("p.bias", error.MissingKeys);
+        Assert.Contains("p.extra", error.UnexpectedKeys);
+        Assert.Contains(error.MismatchedTensors, line => line.StartsWith("p.weight: checkpoint [2, 4]", StringComparison.Ordinal));
         Assert.DoesNotContain("other.x", error.Message);
         Assert.True(layer.weight!.allclose(before));
     }
