@@ -121,6 +121,35 @@ public sealed class CocoRle
         return new CocoRle(height, width, runs, source);
     }
 
+    /// <summary>Row-major indices (y * Width + x) of the foreground pixels, in the RLE's column-major order.</summary>
+    public int[] ForegroundIndices()
+    {
+        var count = 0L;
+        for (var j = 1; j < Counts.Count; j += 2)
+        {
+            count += Counts[j];
+        }
+        var indices = new int[count];
+        var next = 0;
+        var columnMajor = 0;
+        var foreground = false;
+        foreach (var run in Counts)
+        {
+            if (foreground)
+            {
+                for (var i = 0; i < run; i++)
+                {
+                    var index = columnMajor + i;
+                    var x = index / Height;
+                    indices[next++] = ((index - (x * Height)) * Width) + x;
+                }
+            }
+            columnMajor += (int)run;
+            foreground = !foreground;
+        }
+        return indices;
+    }
+
     /// <summary>Adds 1 to every foreground pixel of <paramref name="rowMajorSums"/> (length Height*Width).</summary>
     public void AddTo(int[] rowMajorSums)
     {
