@@ -69,6 +69,10 @@ public sealed class ReferDataset
     /// <summary>Loads a dataset by id (<c>refcoco</c>, <c>refcocoplus</c> or <c>refcoco+</c>, <c>refcocog-umd</c>, <c>refcocog-google</c>, <c>refshapes</c>).</summary>
     public static ReferDataset Load(string dataRoot, string datasetId) => Load(dataRoot, ReferDatasetLayout.FromId(datasetId));
 
+    /// <summary>Loads <c>{dataRoot}/{folder}/refs({splitBy}).p</c> for a folder that is not one of the known ids.</summary>
+    public static ReferDataset Load(string dataRoot, string folder, string splitBy) =>
+        Load(dataRoot, new ReferDatasetLayout(folder, folder, splitBy));
+
     /// <summary>Loads <c>{dataRoot}/{folder}/refs({splitBy}).p</c> and its instances.json.</summary>
     public static ReferDataset Load(string dataRoot, ReferDatasetLayout layout)
     {
