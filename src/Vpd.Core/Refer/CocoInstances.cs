@@ -3,12 +3,6 @@ using Vpd.Core.Masks;
 
 namespace Vpd.Core.Refer;
 
-/// <summary>An image entry of a COCO <c>instances.json</c>.</summary>
-public sealed record CocoImage(long Id, string FileName, int Width, int Height);
-
-/// <summary>An annotation entry of a COCO <c>instances.json</c>.</summary>
-public sealed record CocoAnnotation(long Id, long ImageId, long CategoryId, bool IsCrowd, CocoSegmentation Segmentation);
-
 /// <summary>
 /// The parts of a COCO <c>instances.json</c> the referring datasets use: images, annotations
 /// (polygon or RLE segmentations) and category names.
