@@ -1,0 +1,57 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Vpd.Core.Imaging;
+
+/// <summary>
+/// Reads image files with their size bounded before decoding: ImageSharp has no
+/// decompression-bomb limit of its own (a 76 KB PNG can declare 20000x20000 pixels), so the
+/// header is identified first and anything larger than the limit is refused, naming the file.
+/// </summary>
+public static class ImageFiles
+{
+    /// <summary>The default largest side accepted (COCO images are at most 640 px).</summary>
+    public const int DefaultMaxSide = 8192;
+
+    // A second line of defence should a header lie about the size: no single decode may allocate more.
+    private static readonly Configuration BoundedConfiguration = CreateConfiguration();
+
+    /// <summary>Decodes <paramref name="path"/> to RGB (greyscale is replicated, alpha dropped), refusing sides over <paramref name="maxSide"/>.</summary>
+    public static RgbImage LoadRgb(string path, int maxSide = DefaultMaxSide)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSide);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"image file not found: {path}", path);
+        }
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var info = Image.Identify(BoundedConfiguration, stream)
+                ?? throw new InvalidDataException($"{path}: not an image in a format this product reads");
+            if (info.Width <= 0 || info.Height <= 0 || info.Width > maxSide || info.Height > maxSide)
+            {
+                throw new InvalidDataException(
+                    $"{path}: image is {info.Width}x{info.Height}, outside the accepted 1..{maxSide} pixels per side");
+            }
+            stream.Position = 0;
+            using var image = Image.Load<Rgb24>(BoundedConfiguration, stream);
+            var pixels = new byte[image.Width * image.Height * 3];
+            image.CopyPixelDataTo(pixels);
+            return new RgbImage(image.Width, image.Height, pixels);
+        }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException
+                                     or InvalidMemoryOperationException)
+        {
+            throw new InvalidDataException($"{path}: cannot decode image: {e.Message}", e);
+        }
+    }
+
+    private static Configuration CreateConfiguration()
+    {
+        var configuration = Configuration.Default.Clone();
+        configuration.MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { AllocationLimitMegabytes = 1024 });
+        return configuration;
+    }
+}
