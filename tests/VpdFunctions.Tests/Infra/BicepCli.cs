@@ -61,6 +61,9 @@ internal static class BicepCli
         {
             start.ArgumentList.Add(argument);
         }
+        // main.bicepparam reads these deploy-time overrides; the tests check the file's own defaults.
+        start.Environment.Remove("VPD_DEPLOY_IMAGE");
+        start.Environment.Remove("VPD_DEPLOY_GPU_PROFILE");
         using var process = Process.Start(start)
             ?? throw new InvalidOperationException($"could not start {fileName}");
         var stdout = process.StandardOutput.ReadToEndAsync();
