@@ -45,6 +45,11 @@ internal static class BicepCli
                     $"(NuGet package Azure.Bicep.CommandLine.linux-x64 {Version}). Restore said: {restore.Output}");
             }
         }
+        if (!OperatingSystem.IsWindows() && !File.GetUnixFileMode(binary).HasFlag(UnixFileMode.UserExecute))
+        {
+            // A package extracted without its mode bits: the CLI must be executable to run.
+            File.SetUnixFileMode(binary, File.GetUnixFileMode(binary) | UnixFileMode.UserExecute);
+        }
         return binary;
     }
 
