@@ -21,7 +21,7 @@ param environmentName string = 'vpd'
 ])
 param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
 
-@description('Container image of the Functions app. The first deployment uses the public Functions quickstart image because the new registry is still empty; after `az acr build`, redeploy with <registry>.azurecr.io/vpdfunctions:<tag>.')
+@description('Container image of the Functions app. The first deployment uses the public Functions quickstart image because the new registry is still empty; after `az acr build`, redeploy with <registry>.azurecr.io/vpdfunctions:<tag> (main.bicepparam reads it from VPD_DEPLOY_IMAGE).')
 param appImage string = 'mcr.microsoft.com/azure-functions/dotnet8-quickstart-demo:1.0'
 
 @description('Fewest GPU replicas; 0 scales to zero (no GPU charge) when the queues are empty.')
