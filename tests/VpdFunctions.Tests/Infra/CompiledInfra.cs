@@ -59,7 +59,12 @@ public sealed class CompiledInfra : IDisposable
             throw new InvalidOperationException($"bicep snapshot {parameterFile} failed or warned: {result.Output}");
         }
         var snapshotPath = _work.File(Path.ChangeExtension(parameterFile, ".snapshot.json"));
-        return new DeploymentSnapshot(Parse(snapshotPath).RootElement, parameterFile);
+        var root = Parse(snapshotPath).RootElement;
+        if (root.TryGetProperty("diagnostics", out var diagnostics) && diagnostics.GetArrayLength() > 0)
+        {
+            throw new InvalidOperationException($"bicep snapshot {parameterFile} reported: {diagnostics.GetRawText()}");
+        }
+        return new DeploymentSnapshot(root, parameterFile);
     }
 
     private JsonDocument Parse(string path)
