@@ -96,11 +96,15 @@ public sealed class FailureRecorder(StorageClients storage, TimeProvider time)
                 foreach (var sentence in sentences.EnumerateArray())
                 {
                     if (sentence.ValueKind != JsonValueKind.Object || !sentence.TryGetProperty("index", out var index) ||
-                        !index.TryGetInt32(out var value) || value < 0 || indexes.Contains(value))
+                        !index.TryGetInt32(out var value) || value < 0)
                     {
                         return null;
                     }
-                    indexes.Add(value);
+                    if (!indexes.Contains(value))
+                    {
+                        // A repeated index names the same row twice: one failed row records both.
+                        indexes.Add(value);
+                    }
                 }
                 if (indexes.Count == 0)
                 {
