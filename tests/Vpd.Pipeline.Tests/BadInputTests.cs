@@ -143,3 +143,33 @@ public sealed class BadInputTests(AzuriteFixture azurite)
         }
     }
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class UndecodableMessageTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Worker_MessageNotBase64_MovedToPoisonAndRecordedAsMalformed()
+    {
+        using var bed = new PipelineTestBed(azurite);
+        await bed.Storage.EnsureCreatedAsync();
+        var plain = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, bed.Names.ExpressionsQueue);
+        await plain.SendMessageAsync("{plain text, not base64}");
+
+        using (var cts = new CancellationTokenSource())
+        {
+            var worker = bed.Services.CreateWorker(new Vpd.Pipeline.Worker.WorkerOptions
+            {
+                MinPollInterval = TimeSpan.FromMilliseconds(20), MaxPollInterval = TimeSpan.FromMilliseconds(100),
+            }).RunAsync(cts.Token);
+            await PipelineTestBed.WaitUntilAsync(
+                async () => (await bed.RowsAsync(StorageLayout.MalformedPartition)).Count > 0, TimeSpan.FromSeconds(20), "a malformed row");
+            await cts.CancelAsync();
+            await worker;
+        }
+
+        var row = Assert.Single(await bed.RowsAsync(StorageLayout.MalformedPartition));
+        Assert.Equal("{plain text, not base64}", row.GetString("Message"));
+        Assert.Contains("exceeded max dequeue count", row.GetString("Error"));
+        Assert.Equal(0, (await bed.Storage.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+}

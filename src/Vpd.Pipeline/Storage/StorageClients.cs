@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Specialized;
 
 namespace Vpd.Pipeline.Storage;
 
@@ -96,5 +97,37 @@ public sealed class StorageClients
         await RunsTable.CreateIfNotExistsAsync(cancellationToken);
     }
 
-    private static QueueClientOptions QueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
+    private static QueueClientOptions QueueOptions()
+    {
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.MessageDecodingFailed += MoveUndecodableToPoisonAsync;
+        return options;
+    }
+
+    /// <summary>
+    /// A received message that is not base64 would otherwise be skipped by the SDK on every receive and
+    /// never handled. Like the Functions host, move it to the poison queue, where its raw text becomes a
+    /// <c>_malformed</c> row.
+    /// </summary>
+    private static async Task MoveUndecodableToPoisonAsync(QueueMessageDecodingFailedEventArgs args)
+    {
+        if (args.ReceivedMessage is not { } message)
+        {
+            return;
+        }
+        var poison = args.Queue.GetParentQueueServiceClient().GetQueueClient(StorageNames.PoisonQueueOf(args.Queue.Name));
+        var text = message.Body.ToString();
+        if (args.IsRunningSynchronously)
+        {
+            poison.CreateIfNotExists(cancellationToken: args.CancellationToken);
+            poison.SendMessage(text, TimeSpan.Zero, TimeSpan.FromSeconds(-1), args.CancellationToken);
+            args.Queue.DeleteMessage(message.MessageId, message.PopReceipt, args.CancellationToken);
+        }
+        else
+        {
+            await poison.CreateIfNotExistsAsync(cancellationToken: args.CancellationToken);
+            await poison.SendMessageAsync(text, TimeSpan.Zero, TimeSpan.FromSeconds(-1), args.CancellationToken);
+            await args.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, args.CancellationToken);
+        }
+    }
 }
