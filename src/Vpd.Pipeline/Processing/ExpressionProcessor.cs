@@ -46,8 +46,9 @@ public sealed class ExpressionProcessor(
         {
             return await SegmentAndRecordAsync(message, dequeueCount, cancellationToken);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or InvalidIdException)
         {
+            // Bad input: unknown run, invalid manifest, missing or corrupt image, truth or model file.
             var now = time.GetUtcNow();
             var rows = message.Sentences
                 .Select(s => WithAttempt(SampleRows.Failed(message.Run, message.RefId, s.Index, message.ImageId, e.Message, now), dequeueCount))

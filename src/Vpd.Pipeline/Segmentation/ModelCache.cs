@@ -27,26 +27,28 @@ public sealed class ModelCache : IDisposable
 
     public string CacheDirectory { get; }
 
-    /// <summary>How many models were built by the factory (a warm cache does not grow this).</summary>
-    public int LoadCount => _segmenters.Count(e => e.Value.IsValueCreated && e.Value.Value.IsCompletedSuccessfully);
-
     public static string DefaultDirectory() =>
         Environment.GetEnvironmentVariable("VPD_MODEL_CACHE") is { Length: > 0 } fromEnv
             ? fromEnv
             : Path.Combine(Path.GetTempPath(), "vpd-model-cache");
 
+    /// <summary>The segmenter for the manifest's model, loading it on first use; concurrent callers share one load.</summary>
     /// <exception cref="InvalidDataException">The model blob is missing, or its content does not match its hash.</exception>
-    public Task<ISegmenter> GetAsync(RunManifest manifest, CancellationToken cancellationToken)
+    public async Task<ISegmenter> GetAsync(RunManifest manifest, CancellationToken cancellationToken)
     {
         var sha = Ids.ValidateSha256(manifest.Model.Sha256, "model sha256");
-        var lazy = _segmenters.GetOrAdd(sha, _ => new Lazy<Task<ISegmenter>>(() => LoadAsync(manifest, cancellationToken)));
-        var task = lazy.Value;
-        if (task.IsFaulted || task.IsCanceled)
+        // The shared load ignores any one caller's cancellation; each caller stops waiting on its own.
+        var lazy = _segmenters.GetOrAdd(sha, _ => new Lazy<Task<ISegmenter>>(() => LoadAsync(manifest, CancellationToken.None)));
+        try
+        {
+            return await lazy.Value.WaitAsync(cancellationToken);
+        }
+        catch when (lazy.Value.IsFaulted)
         {
             // A failed load is not cached: the next message tries again (the blob may have arrived).
             _segmenters.TryRemove(new KeyValuePair<string, Lazy<Task<ISegmenter>>>(sha, lazy));
+            throw;
         }
-        return task;
     }
 
     private async Task<ISegmenter> LoadAsync(RunManifest manifest, CancellationToken cancellationToken)
