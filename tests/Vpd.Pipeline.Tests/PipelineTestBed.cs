@@ -30,7 +30,8 @@ internal sealed class PipelineTestBed : IDisposable
         Segmenters = segmenters ?? new ThresholdSegmenter.Factory();
         Services = new PipelineServices(
             Storage, Segmenters,
-            aggregator ?? new AggregatorOptions { RecheckDelay = TimeSpan.FromMilliseconds(100), MaxChecksWithoutProgress = 50 },
+            // Queue visibility delays have whole-second resolution: 1 s is the shortest real recheck delay.
+            aggregator ?? new AggregatorOptions { RecheckDelay = TimeSpan.FromSeconds(1), MaxChecksWithoutProgress = 30 },
             Path.Combine(_dir.Path, "model-cache"));
         ModelFile = _dir.File("model.safetensors");
         File.WriteAllBytes(ModelFile, Enumerable.Range(0, 1000).Select(i => (byte)(i * 7)).ToArray());
@@ -70,7 +71,7 @@ internal sealed class PipelineTestBed : IDisposable
         NoiseSeed = 7,
         CodeVersion = "test",
         Objects = objects,
-        FirstAggregateDelay = TimeSpan.FromMilliseconds(100),
+        FirstAggregateDelay = TimeSpan.Zero,
     };
 
     /// <summary>The run's metrics computed in this process with the same segmenter, no storage involved.</summary>
