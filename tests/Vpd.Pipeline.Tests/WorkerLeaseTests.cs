@@ -33,12 +33,12 @@ public sealed class WorkerLeaseTests(AzuriteFixture azurite)
     [Fact]
     public async Task Worker_ProcessingLongerThanVisibilityTimeout_RenewsLeaseSoNoSecondDelivery()
     {
-        var slow = new SlowSegmenterFactory(TimeSpan.FromSeconds(2.5));
+        var slow = new SlowSegmenterFactory(TimeSpan.FromSeconds(4));
         using var bed = new PipelineTestBed(azurite, slow);
         await bed.Services.Enqueuer.EnqueueAsync(bed.Request("run-slow", bed.Objects(1)), null, default);
         var options = new WorkerOptions
         {
-            Concurrency = 3, VisibilityTimeout = TimeSpan.FromSeconds(1),
+            Concurrency = 3, VisibilityTimeout = TimeSpan.FromSeconds(2),
             MinPollInterval = TimeSpan.FromMilliseconds(20), MaxPollInterval = TimeSpan.FromMilliseconds(50),
         };
 
