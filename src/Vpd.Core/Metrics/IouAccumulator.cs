@@ -74,6 +74,31 @@ public sealed class IouAccumulator
         }
     }
 
+    public IouPartialSums ToPartialSums() =>
+        new(Count, SumIntersection, SumUnion, _sumIou.ToString(), _atThreshold.ToArray());
+
+    /// <exception cref="ArgumentException">Sums that no accumulator could have produced.</exception>
+    public static IouAccumulator FromPartialSums(IouPartialSums sums)
+    {
+        if (sums.CountsAtThreshold.Count != Thresholds.Count || sums.Count < 0 || sums.SumIntersection < 0 ||
+            sums.SumUnion < sums.SumIntersection || sums.CountsAtThreshold.Any(c => c < 0 || c > sums.Count))
+        {
+            throw new ArgumentException($"inconsistent partial IoU sums: {sums}", nameof(sums));
+        }
+        var accumulator = new IouAccumulator
+        {
+            Count = sums.Count,
+            SumIntersection = sums.SumIntersection,
+            SumUnion = sums.SumUnion,
+        };
+        accumulator._sumIou.Add(ExactSum.Parse(sums.SumIouExact));
+        for (var i = 0; i < Thresholds.Count; i++)
+        {
+            accumulator._atThreshold[i] = sums.CountsAtThreshold[i];
+        }
+        return accumulator;
+    }
+
     /// <summary>Adds another accumulator's partial sums into this one.</summary>
     public void Merge(IouAccumulator other)
     {

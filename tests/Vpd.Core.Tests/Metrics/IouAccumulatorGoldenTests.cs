@@ -55,6 +55,25 @@ public sealed class IouAccumulatorGoldenTests
         AssertMatchesExpected(cases, merged);
     }
 
+    [SkippableFact]
+    public void Merge_PartialSumsSentAsJson_MatchesExpectedExactly()
+    {
+        var cases = MetricsCases.Load();
+        var merged = new IouAccumulator();
+        foreach (var chunk in cases.Sentences.Chunk(50))
+        {
+            var worker = new IouAccumulator();
+            foreach (var c in chunk)
+            {
+                worker.Add(c.I, c.U);
+            }
+            var json = System.Text.Json.JsonSerializer.Serialize(worker.ToPartialSums());
+            merged.Merge(IouAccumulator.FromPartialSums(System.Text.Json.JsonSerializer.Deserialize<IouPartialSums>(json)!));
+        }
+
+        AssertMatchesExpected(cases, merged);
+    }
+
     private static void AssertMatchesExpected(MetricsCases cases, IouAccumulator accumulator)
     {
         var expected = cases.Expected;

@@ -49,4 +49,12 @@ public sealed class IouAccumulatorTests
         Assert.Contains("2x2", e.Message);
         Assert.Contains("3x2", e.Message);
     }
+
+    [Fact]
+    public void FromPartialSums_InconsistentCounts_Throws()
+    {
+        var sums = new IouPartialSums(2, 5, 4, "0", [0, 0, 0, 0, 0]);
+        Assert.Throws<ArgumentException>(() => IouAccumulator.FromPartialSums(sums));
+        Assert.Throws<ArgumentException>(() => IouAccumulator.FromPartialSums(sums with { SumUnion = 9, CountsAtThreshold = [3, 0, 0, 0, 0] }));
+    }
 }
