@@ -40,8 +40,12 @@ public sealed class ExpressionProcessor(
         return await ProcessAsync(message, dequeueCount, cancellationToken);
     }
 
+    /// <summary>Processes a message built in code (e.g. in-process evaluation through the same path).</summary>
+    /// <exception cref="InvalidIdException">The message's ids are invalid (a caller's bug, not input to record).</exception>
+    /// <exception cref="InvalidDataException">The message has no or repeated sentence indexes.</exception>
     public async Task<ProcessOutcome> ProcessAsync(ExpressionMessage message, long dequeueCount, CancellationToken cancellationToken)
     {
+        message.Validate();
         try
         {
             return await SegmentAndRecordAsync(message, dequeueCount, cancellationToken);
