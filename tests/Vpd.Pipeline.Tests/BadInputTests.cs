@@ -119,6 +119,20 @@ public sealed class BadInputTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Process_StorageFailureWritingRows_ThrowsSoTheQueueRetries()
+    {
+        using var bed = new PipelineTestBed(azurite);
+        await bed.Services.Enqueuer.EnqueueAsync(bed.Request(Run, bed.Objects(1)), null, default);
+        var message = (await bed.Storage.ExpressionsQueue.ReceiveMessageAsync()).Value;
+        await bed.Storage.Samples.DeleteAsync();
+
+        var e = await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(
+            () => bed.Services.Processor.ProcessAsync(message.MessageText, 1, default));
+
+        Assert.Equal(404, e.Status);
+    }
+
+    [Fact]
     public async Task FetchModel_ContentNotMatchingHash_ThrowsNamingBlob()
     {
         using var bed = new PipelineTestBed(azurite);
