@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Vpd.Core.Contracts;
+using Vpd.Core.Imaging;
 using Vpd.Core.Masks;
 using Vpd.Core.Metrics;
 using Vpd.Pipeline.Aggregation;
@@ -100,7 +101,7 @@ internal sealed class PipelineTestBed : IDisposable
         var segmenter = new ThresholdSegmenter();
         foreach (var o in request.Objects)
         {
-            using var image = InputImages.DecodeRgb(File.ReadAllBytes(o.ImagePath), o.ImagePath);
+            var image = ImageFiles.LoadRgb(o.ImagePath);
             yield return (o, segmenter.Segment(manifest, o.ImageId, image, o.Sentences.Select(s => s.Text).ToList(), default), o.Truth);
         }
     }

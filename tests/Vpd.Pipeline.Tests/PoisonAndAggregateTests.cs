@@ -1,6 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Vpd.Core.Contracts;
+using Vpd.Core.Imaging;
 using Vpd.Core.Masks;
 using Vpd.Pipeline.Aggregation;
 using Vpd.Pipeline.Processing;
@@ -24,7 +25,7 @@ public sealed class PoisonAndAggregateTests(AzuriteFixture azurite)
             private readonly ThresholdSegmenter _inner = new();
 
             public IReadOnlyList<BinaryMask> Segment(
-                RunManifest manifest, string imageId, Image<Rgb24> image, IReadOnlyList<string> sentences, CancellationToken cancellationToken) =>
+                RunManifest manifest, string imageId, RgbImage image, IReadOnlyList<string> sentences, CancellationToken cancellationToken) =>
                 sentences.Any(s => s.Contains("boom", StringComparison.Ordinal))
                     ? throw new InvalidOperationException("device lost")
                     : _inner.Segment(manifest, imageId, image, sentences, cancellationToken);

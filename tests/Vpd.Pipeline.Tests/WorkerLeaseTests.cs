@@ -1,6 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Vpd.Core.Contracts;
+using Vpd.Core.Imaging;
 using Vpd.Core.Masks;
 using Vpd.Pipeline.Segmentation;
 using Vpd.Pipeline.Worker;
@@ -21,7 +22,7 @@ public sealed class WorkerLeaseTests(AzuriteFixture azurite)
         private sealed class Slow(SlowSegmenterFactory owner, TimeSpan delay) : ISegmenter
         {
             public IReadOnlyList<BinaryMask> Segment(
-                RunManifest manifest, string imageId, Image<Rgb24> image, IReadOnlyList<string> sentences, CancellationToken cancellationToken)
+                RunManifest manifest, string imageId, RgbImage image, IReadOnlyList<string> sentences, CancellationToken cancellationToken)
             {
                 Interlocked.Increment(ref owner.Calls);
                 Thread.Sleep(delay);

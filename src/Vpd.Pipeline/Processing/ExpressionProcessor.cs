@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Vpd.Core.Contracts;
+using Vpd.Core.Imaging;
 using Vpd.Core.Masks;
 using Vpd.Core.Metrics;
 using Vpd.Pipeline.Segmentation;
@@ -76,7 +77,7 @@ public sealed class ExpressionProcessor(
             await DownloadInputAsync(truthName, "truth mask", cancellationToken), size, size,
             $"{storage.Names.InputsContainer}/{truthName}");
         var imageName = StorageLayout.ImageBlob(message.Dataset, message.ImageId);
-        using var image = InputImages.DecodeRgb(
+        var image = ImageFiles.DecodeRgb(
             await DownloadInputAsync(imageName, "image", cancellationToken), $"{storage.Names.InputsContainer}/{imageName}");
 
         var usable = message.Sentences.Where(s => !string.IsNullOrWhiteSpace(s.Text)).ToList();

@@ -1,13 +1,12 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using Vpd.Core.Contracts;
+using Vpd.Core.Imaging;
 using Vpd.Core.Masks;
 
 namespace Vpd.Pipeline.Segmentation;
 
 /// <summary>
 /// Segments the referring expressions of one referred object. The pipeline hands over the image as
-/// decoded (RGB, original size, bounded by <see cref="InputImages.MaxSide"/>) and lets the segmenter apply
+/// decoded (RGB, original size, bounded by <see cref="ImageFiles.DefaultMaxSide"/>) and lets the segmenter apply
 /// its evaluation transform (resize to S x S, normalisation), so that the queue pipeline and in-process
 /// evaluation share one transform and give identical masks.
 /// </summary>
@@ -24,6 +23,6 @@ public interface ISegmenter
     /// </summary>
     /// <param name="imageId">Seeds the per-image noise (ARCHITECTURE.md, "Reproducibility").</param>
     IReadOnlyList<BinaryMask> Segment(
-        RunManifest manifest, string imageId, Image<Rgb24> image, IReadOnlyList<string> sentences,
+        RunManifest manifest, string imageId, RgbImage image, IReadOnlyList<string> sentences,
         CancellationToken cancellationToken);
 }

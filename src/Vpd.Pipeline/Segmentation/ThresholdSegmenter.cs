@@ -1,7 +1,5 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 using Vpd.Core.Contracts;
+using Vpd.Core.Imaging;
 using Vpd.Core.Masks;
 
 namespace Vpd.Pipeline.Segmentation;
@@ -17,20 +15,33 @@ public sealed class ThresholdSegmenter : ISegmenter
     public const string Kind = "threshold";
 
     public IReadOnlyList<BinaryMask> Segment(
-        RunManifest manifest, string imageId, Image<Rgb24> image, IReadOnlyList<string> sentences,
+        RunManifest manifest, string imageId, RgbImage image, IReadOnlyList<string> sentences,
         CancellationToken cancellationToken)
     {
         var size = manifest.ImageSize;
-        using var resized = image.Clone(x => x.Resize(size, size, KnownResamplers.NearestNeighbor));
-        using var gray = resized.CloneAs<L8>();
-        var luminance = new byte[size * size];
-        gray.CopyPixelDataTo(luminance);
+        var luminance = Luminance(image, size);
         return sentences.Select(sentence =>
         {
             cancellationToken.ThrowIfCancellationRequested();
             var threshold = ThresholdFor(sentence);
             return new BinaryMask(size, size, luminance.Select(l => (byte)(l > threshold ? 1 : 0)).ToArray());
         }).ToList();
+    }
+
+    // Nearest-neighbour sample of the image at size x size, mean of R, G, B.
+    private static byte[] Luminance(RgbImage image, int size)
+    {
+        var luminance = new byte[size * size];
+        for (var y = 0; y < size; y++)
+        {
+            var sy = y * image.Height / size;
+            for (var x = 0; x < size; x++)
+            {
+                var source = ((sy * image.Width) + (x * image.Width / size)) * 3;
+                luminance[(y * size) + x] = (byte)((image.Pixels[source] + image.Pixels[source + 1] + image.Pixels[source + 2]) / 3);
+            }
+        }
+        return luminance;
     }
 
     /// <summary>Stable across processes (unlike string.GetHashCode): 64..191 from the text's length.</summary>
