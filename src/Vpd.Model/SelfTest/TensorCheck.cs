@@ -71,11 +71,11 @@ public sealed record TensorCheck(string Case, string Name, bool Passed, double? 
         var parts = new List<string> { Passed ? "PASS" : "FAIL", $"{Case}/{Name}" };
         if (RelativeError is { } rel)
         {
-            parts.Add($"rel {rel.ToString("E2", CultureInfo.InvariantCulture)}");
+            parts.Add($"rel {rel.ToString("0.00e+00", CultureInfo.InvariantCulture)}");
         }
         if (MaxAbsError is { } abs)
         {
-            parts.Add($"maxabs {abs.ToString("E2", CultureInfo.InvariantCulture)}");
+            parts.Add($"maxabs {abs.ToString("0.00e+00", CultureInfo.InvariantCulture)}");
         }
         if (Detail is not null)
         {

@@ -22,6 +22,10 @@ public sealed class CheckpointImporterTests
         using var model = imported.Model;
 
         Assert.Equal([CheckpointKind.StableDiffusion, CheckpointKind.VpdRefer], imported.Sources.Select(s => s.Kind));
+        // The training image size does not change any shape, so a difference is reported, not refused.
+        var trainedSize = TorchCheckpointReader.Read(TinyStableDiffusion.PthPath, "model", _ => false).Args?.GetValueOrDefault("img_size");
+        var expectWarning = trainedSize is long size && size != model.Config.Refer.ImageSize;
+        Assert.Equal(expectWarning, imported.Warnings.Any(w => w.Contains($"img_size {trainedSize}", StringComparison.Ordinal)));
         AssertLogitsEqualGolden(model);
         foreach (var (key, value) in model.TextEncoder.state_dict())
         {
