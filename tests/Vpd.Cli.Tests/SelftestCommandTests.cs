@@ -41,6 +41,22 @@ public sealed class SelftestCommandTests
         Assert.Contains("PASS  unet/output.eps", result.Output);
     }
 
+    [SkippableFact]
+    public async Task Selftest_JsonOption_PrintsOneParsableReport()
+    {
+        var golden = RepoPaths.GoldenDir();
+
+        var result = await CliRunner.RunAsync("selftest", "--golden", golden, "--json");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var doc = System.Text.Json.JsonDocument.Parse(result.Output);
+        Assert.True(doc.RootElement.GetProperty("passed").GetBoolean());
+        var checks = doc.RootElement.GetProperty("checks").EnumerateArray().ToList();
+        Assert.Contains(checks, c => c.GetProperty("case").GetString() == "unet" && c.GetProperty("name").GetString() == "output.eps"
+            && c.GetProperty("relative_error").GetDouble() < 1e-4);
+        Assert.All(checks, c => Assert.True(c.GetProperty("passed").GetBoolean()));
+    }
+
     [Fact]
     public async Task Selftest_MissingFolder_ExitsBadInputNamingIt()
     {
