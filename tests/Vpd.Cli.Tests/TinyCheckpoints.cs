@@ -44,7 +44,6 @@ internal static class TinyCheckpoints
         {
             tensors["first_stage_model." + key["encoder_vq.".Length..]] = tensor;
         }
-        torch.manual_seed(7);
         using (var clip = new ClipTextModel(Config().Text))
         {
             foreach (var (key, tensor) in clip.state_dict())

@@ -28,6 +28,12 @@ public static class CheckpointImporter
         var sources = inputs.Select(path => new ImportSource(path, CheckpointProbe.Detect(path))).ToList();
         if (sources.Any(s => s.Kind == CheckpointKind.ProductModel))
         {
+            if (tokenizerDir is not null)
+            {
+                throw new ArgumentException(
+                    $"{sources.First(s => s.Kind == CheckpointKind.ProductModel).Path} is a VPD model file, which carries its own tokenizer; do not pass a tokenizer folder with it",
+                    nameof(tokenizerDir));
+            }
             return ImportProductModel(sources, options);
         }
         var sd = Single(sources, CheckpointKind.StableDiffusion, "Stable Diffusion checkpoint");

@@ -168,6 +168,7 @@ public sealed class CheckpointImporterTests
         Assert.Equal(CheckpointKind.ProductModel, imported.Sources.Single().Kind);
         AssertLogitsEqualGolden(model);
         Assert.Throws<InvalidDataException>(() => CheckpointImporter.Import([file, TinyStableDiffusion.PthPath], null));
+        Assert.Throws<ArgumentException>(() => CheckpointImporter.Import([file], TinyStableDiffusion.TokenizerDir));
     }
 
     private static bool IsHeadKey(string key) =>
