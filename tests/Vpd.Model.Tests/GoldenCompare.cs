@@ -13,8 +13,8 @@ namespace Vpd.Model.Tests;
 /// </summary>
 internal static class GoldenCompare
 {
-    public const double RelativeTolerance = 1e-4;
-    public const double AttentionAbsoluteTolerance = 1e-5;
+    public const double RelativeTolerance = Vpd.Model.SelfTest.TensorCheck.RelativeTolerance;
+    public const double AttentionAbsoluteTolerance = Vpd.Model.SelfTest.TensorCheck.AttentionAbsoluteTolerance;
 
     /// <summary>The checked names of a golden file (header order).</summary>
     public static IReadOnlyList<string> CheckedNames(string path, Func<string, bool>? include = null) =>
@@ -25,15 +25,7 @@ internal static class GoldenCompare
             .ToList();
 
     /// <summary>||a - b||_2 / ||b||_2 in float64.</summary>
-    public static double RelativeError(Tensor actual, Tensor expected)
-    {
-        using var scope = NewDisposeScope();
-        var a = actual.detach().to(CPU).to_type(ScalarType.Float64);
-        var b = expected.to_type(ScalarType.Float64);
-        var denominator = b.norm().item<double>();
-        var numerator = (a - b).norm().item<double>();
-        return denominator == 0 ? numerator : numerator / denominator;
-    }
+    public static double RelativeError(Tensor actual, Tensor expected) => Vpd.Model.SelfTest.TensorCheck.RelativeErrorOf(actual, expected);
 
     /// <summary>Fails listing every golden name that is unmapped, has the wrong shape or is out of tolerance.</summary>
     public static void AssertAll(

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Vpd.Model.Checkpoints;
+using Vpd.Model.Checkpoints.Pickle;
 
 namespace Vpd.Cli.Common;
 
@@ -18,12 +20,12 @@ public static class VerbRunner
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                Console.Error.WriteLine("cancelled");
+                parseResult.InvocationConfiguration.Error.WriteLine("cancelled");
                 return ExitCodes.Cancelled;
             }
             catch (Exception e) when (IsBadInput(e))
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                parseResult.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.BadInput;
             }
         });
@@ -31,5 +33,7 @@ public static class VerbRunner
 
     private static bool IsBadInput(Exception e) =>
         e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException
-            or FormatException or NotSupportedException;
+            or FormatException or NotSupportedException
+            // A checkpoint that does not fit the model, or a pickle refused before anything ran, is bad input too.
+            or StateDictMismatchException or UnsafePickleException;
 }
