@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vpd.Cli.Commands;
 
 namespace Vpd.Cli;
 
@@ -10,6 +11,7 @@ public static class Program
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("vpd: batch evaluation of VPD referring segmentation (RefCOCO family, RefShapes)");
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }
