@@ -31,10 +31,15 @@ public static class BenchCommand
         {
             Description = "Reference timings (perf_anchors.json); default: $VPD_GOLDEN_DIR/perf_anchors.json when that exists",
         };
+        var vaeFloat32 = new Option<bool>("--vae-float32") { Description = "With bfloat16: keep the VAE encoder in float32 (precision; it runs once per image)" };
+        var goldenCase = new Option<FileInfo?>("--golden-case")
+        {
+            Description = "With bfloat16: VPD golden case whose bf16-vs-fp32 mask agreement to print; default: $VPD_GOLDEN_DIR/vpd_refer_tiny.safetensors when that exists",
+        };
         var quiet = new Option<bool>("--quiet") { Description = "No per-run progress lines" };
 
         var command = new Command("model", "Time CLIP, VAE encoder, UNet and head on random weights; print ms, GFLOP/s and peak memory");
-        foreach (var option in new Option[] { preset, size, dtype, threads, sentences, runs, warmup, matmulSize, anchors, quiet })
+        foreach (var option in new Option[] { preset, size, dtype, threads, sentences, runs, warmup, matmulSize, anchors, vaeFloat32, goldenCase, quiet })
         {
             command.Options.Add(option);
         }
@@ -50,7 +55,9 @@ public static class BenchCommand
                 Runs = parse.GetValue(runs),
                 Warmup = parse.GetValue(warmup),
                 MatmulSize = parse.GetValue(matmulSize),
-                AnchorsPath = parse.GetValue(anchors)?.FullName ?? DefaultAnchors(),
+                AnchorsPath = parse.GetValue(anchors)?.FullName ?? GoldenFile("perf_anchors.json"),
+                KeepVaeFloat32 = parse.GetValue(vaeFloat32),
+                GoldenCasePath = parse.GetValue(goldenCase)?.FullName ?? GoldenFile("vpd_refer_tiny.safetensors"),
             };
             Action<string>? log = parse.GetValue(quiet) ? null : line => Console.Error.WriteLine(line);
             var result = ModelBenchmark.Run(options, log);
@@ -60,10 +67,10 @@ public static class BenchCommand
         return command;
     }
 
-    private static string? DefaultAnchors()
+    private static string? GoldenFile(string name)
     {
         var golden = Environment.GetEnvironmentVariable("VPD_GOLDEN_DIR");
-        var path = golden is null ? null : Path.Combine(golden, "perf_anchors.json");
+        var path = golden is null ? null : Path.Combine(golden, name);
         return path is not null && File.Exists(path) ? path : null;
     }
 }

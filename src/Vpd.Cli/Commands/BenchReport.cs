@@ -12,7 +12,7 @@ internal static class BenchReport
         string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
         output.WriteLine(
             $"vpd bench model: preset {o.Preset}, {result.ImageSize} px, {result.Tokens} tokens, {o.DType}, {result.Threads} threads, "
-            + $"{o.Sentences} sentence(s)/image, median of {o.Runs} run(s) after {o.Warmup} warm-up");
+            + $"{(o.DType != TorchSharp.torch.ScalarType.Float32 && o.KeepVaeFloat32 ? "VAE encoder Float32, " : string.Empty)}{o.Sentences} sentence(s)/image, median of {o.Runs} run(s) after {o.Warmup} warm-up");
         foreach (var m in result.Matmuls)
         {
             output.WriteLine($"machine matmul {m.Size}x{m.Size} {m.DType}: {F(m.MedianMs, "F1")} ms = {F(m.GflopPerSecond, "F0")} GFLOP/s");
@@ -38,6 +38,12 @@ internal static class BenchReport
         output.WriteLine($"VPD forward, one sentence (vae + unet + head): {F(result.VpdForwardMs, "F1")} ms{vpd}");
         var peak = result.PeakResidentBytes is { } bytes ? $"{F(bytes / (1024.0 * 1024 * 1024), "F2")} GiB" : "not reported by this OS";
         output.WriteLine($"peak memory (VmHWM): {peak}; model build {F(result.BuildSeconds, "F1")} s");
+        if (result.GoldenAgreement is { } agreement)
+        {
+            output.WriteLine(
+                $"golden case {agreement.Case}: bfloat16{(agreement.KeepVaeFloat32 ? " (VAE float32)" : string.Empty)} vs float32 mask agreement "
+                + $"{F(100 * agreement.MaskAgreement, "F2")}% (target >= 97%), logits relative error {F(agreement.LogitsRelativeError, "E2")}");
+        }
         if (result.Stages.Any(s => !s.Finite))
         {
             output.WriteLine("warning: a stage produced non-finite values with these random weights; its timing may not be representative");

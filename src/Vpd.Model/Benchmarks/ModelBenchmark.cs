@@ -3,6 +3,7 @@ using TorchSharp;
 using Vpd.Model.Clip;
 using Vpd.Model.Config;
 using Vpd.Model.Head;
+using Vpd.Model.Nn;
 using static TorchSharp.torch;
 
 namespace Vpd.Model.Benchmarks;
@@ -53,13 +54,17 @@ public static class ModelBenchmark
         manual_seed(options.Seed);
         var build = Stopwatch.StartNew();
         using var clip = RandomWeights.Prepare(new ClipTextModel(ClipTextConfig.VitL14), dtype);
-        using var model = RandomWeights.Prepare(new VpdRefer(config), dtype);
+        using var model = RandomWeights.Prepare(new VpdRefer(config), ScalarType.Float32);
+        if (dtype == ScalarType.BFloat16)
+        {
+            model.ToBFloat16(options.KeepVaeFloat32);
+        }
         build.Stop();
         log($"built random {options.Preset} models in {build.Elapsed.TotalSeconds:F1} s");
 
         using var scope = NewDisposeScope();
         var ids = randint(0, ClipTextConfig.VitL14.VocabSize, [k, tokens], dtype: ScalarType.Int64);
-        var image = rand([1, 3, config.ImageSize, config.ImageSize]).mul_(2).sub_(1).to(dtype);
+        var image = rand([1, 3, config.ImageSize, config.ImageSize]).mul_(2).sub_(1);
         // Random text embeddings of CLIP's scale feed the UNet, so its input does not depend on the random CLIP.
         var text = randn([k, tokens, config.TokenEmbedDim]).to(dtype);
         var timesteps = full(k, (long)config.Timestep, dtype: ScalarType.Int64);
@@ -77,7 +82,8 @@ public static class ModelBenchmark
         Tensor[]? features = null;
         stages.Add(Time(UnetStage, StageUnit.Sentence, k, unetMacs, Anchor(PerfAnchors.Unet), options, log, () =>
         {
-            var output = model.Unet.forward(latents.expand(k, -1, -1, -1), timesteps, model.AdaptText(text));
+            var z = MixedPrecision.As(latents, dtype).expand(k, -1, -1, -1);
+            var output = model.Unet.forward(z, timesteps, MixedPrecision.As(model.AdaptText(text), dtype));
             // The features outlive this run's scope (the head stage reads them); everything else dies with it.
             foreach (var f in features ?? [])
             {
@@ -92,9 +98,16 @@ public static class ModelBenchmark
         stages.Add(Time(HeadStage, StageUnit.Sentence, k, headMacs, null, options, log,
             () => SimpleDecoding.ResizeBilinear(model.Classifier.forward(features!), config.ImageSize, config.ImageSize)));
 
+        var peak = ProcessMemory.PeakResidentBytes();
+        BFloat16AgreementResult? agreement = null;
+        if (dtype == ScalarType.BFloat16 && options.GoldenCasePath is { } golden)
+        {
+            agreement = BFloat16Agreement.Measure(golden, options.KeepVaeFloat32);
+            log($"golden case bfloat16/float32 mask agreement: {agreement.MaskAgreement:P2}");
+        }
         return new ModelBenchmarkResult(
             options, config.ImageSize, tokens, get_num_threads(), stages, matmuls, Anchor(PerfAnchors.VpdForward),
-            build.Elapsed.TotalSeconds, ProcessMemory.PeakResidentBytes());
+            build.Elapsed.TotalSeconds, peak, agreement);
     }
 
     private static VpdReferConfig Configure(ModelBenchmarkOptions options)

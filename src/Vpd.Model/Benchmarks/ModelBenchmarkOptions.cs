@@ -32,6 +32,12 @@ public sealed record ModelBenchmarkOptions
     /// <summary>Seed of the random weights and inputs.</summary>
     public long Seed { get; init; } = 1;
 
+    /// <summary>With bfloat16: keep the VAE encoder in float32 (see <see cref="Nn.MixedPrecision"/>).</summary>
+    public bool KeepVaeFloat32 { get; init; }
+
+    /// <summary>With bfloat16: a golden VPDRefer case (<c>vpd_refer_tiny.safetensors</c>) whose mask agreement to report; null = none.</summary>
+    public string? GoldenCasePath { get; init; }
+
     /// <summary>Reference timings to compare with (<c>perf_anchors.json</c>); null = no comparison.</summary>
     public string? AnchorsPath { get; init; }
 

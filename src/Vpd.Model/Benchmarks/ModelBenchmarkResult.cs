@@ -49,7 +49,8 @@ public sealed record MatmulRate(ScalarType DType, int Size, double MedianMs)
 /// <param name="Tokens">Tokens per sentence (CLIP input length and UNet context length).</param>
 /// <param name="Threads">libtorch's intra-op thread count during the run.</param>
 /// <param name="BuildSeconds">Time to build the random-weight models (not part of any stage).</param>
-/// <param name="PeakResidentBytes">Process peak RSS after the run (VmHWM), when the OS reports it.</param>
+/// <param name="PeakResidentBytes">Process peak RSS after the timed stages (VmHWM), when the OS reports it.</param>
+/// <param name="GoldenAgreement">For bfloat16 runs given a golden case: its bfloat16-vs-float32 mask agreement.</param>
 public sealed record ModelBenchmarkResult(
     ModelBenchmarkOptions Options,
     int ImageSize,
@@ -59,7 +60,8 @@ public sealed record ModelBenchmarkResult(
     IReadOnlyList<MatmulRate> Matmuls,
     PerfAnchor? VpdForwardReference,
     double BuildSeconds,
-    long? PeakResidentBytes)
+    long? PeakResidentBytes,
+    BFloat16AgreementResult? GoldenAgreement)
 {
     /// <summary>The stage named <paramref name="name"/>.</summary>
     public StageTiming Stage(string name) => Stages.Single(s => s.Name == name);
