@@ -59,6 +59,10 @@ public static class ModelBenchmark
         {
             model.ToBFloat16(options.KeepVaeFloat32);
         }
+        if (options.ChannelsLast)
+        {
+            model.ToChannelsLast();
+        }
         build.Stop();
         log($"built random {options.Preset} models in {build.Elapsed.TotalSeconds:F1} s");
 
