@@ -19,14 +19,14 @@ internal static class BenchReport
         }
         var floor = result.Matmuls.FirstOrDefault(m => m.DType == o.DType)?.GflopPerSecond;
         output.WriteLine();
-        output.WriteLine($"{"stage",-12} {"per",-9} {"batch",5} {"median ms",11} {"ms/item",11} {"GMACs",9} {"GFLOP/s",8} {"%matmul",8} {"ref ms",10} {"ratio",6}  finite");
+        output.WriteLine($"{"stage",-12} {"per",-9} {"batch",5} {"median ms",11} {"min ms",11} {"ms/item",11} {"GMACs",9} {"GFLOP/s",8} {"%matmul",8} {"ref ms",10} {"ratio",6}  finite");
         foreach (var s in result.Stages)
         {
             var percent = floor is { } f ? F(100 * s.GflopPerSecond / f, "F0") : "-";
             var reference = s.Reference is null ? "-" : F(s.Reference.MedianSeconds * 1000, "F0");
             var ratio = s.RatioToReference is { } r ? F(r, "F2") : "-";
             output.WriteLine(
-                $"{s.Name,-12} {s.Unit.ToString().ToLowerInvariant(),-9} {s.Batch,5} {F(s.MedianMs, "F1"),11} {F(s.PerItemMs, "F1"),11} "
+                $"{s.Name,-12} {s.Unit.ToString().ToLowerInvariant(),-9} {s.Batch,5} {F(s.MedianMs, "F1"),11} {F(s.MinMs, "F1"),11} {F(s.PerItemMs, "F1"),11} "
                 + $"{F(s.Gmacs, "F2"),9} {F(s.GflopPerSecond, "F0"),8} {percent,8} {reference,10} {ratio,6}  {(s.Finite ? "yes" : "NO")}");
         }
         output.WriteLine();

@@ -21,6 +21,9 @@ public sealed record StageTiming(string Name, StageUnit Unit, int Batch, IReadOn
     /// <summary>Median of <see cref="RunsMs"/>.</summary>
     public double MedianMs => Median(RunsMs);
 
+    /// <summary>Fastest run: on a machine shared with other jobs the least disturbed one.</summary>
+    public double MinMs => RunsMs.Min();
+
     /// <summary>Milliseconds per item: per image, or per sentence for batched stages.</summary>
     public double PerItemMs => MedianMs / Batch;
 

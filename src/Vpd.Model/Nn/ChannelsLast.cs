@@ -21,6 +21,8 @@ public static class ChannelsLast
             if (child is Conv2d { weight: { } weight } conv && !IsChannelsLast(weight))
             {
                 conv.weight = new Parameter(Layout(weight), weight.requires_grad);
+                // The setter does not release the replaced weight; without this the model's memory doubles until GC.
+                weight.Dispose();
             }
         }
         return module;
