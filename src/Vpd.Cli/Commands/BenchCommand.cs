@@ -12,6 +12,7 @@ public static class BenchCommand
     {
         var bench = new Command("bench", "Measure performance on this machine");
         bench.Subcommands.Add(CreateModel());
+        bench.Subcommands.Add(CreateLayout());
         return bench;
     }
 
@@ -65,6 +66,42 @@ public static class BenchCommand
             var result = ModelBenchmark.Run(options, log);
             BenchReport.Print(result, Console.Out);
             return Task.FromResult(result.Stages.All(s => s.Finite) ? ExitCodes.Ok : ExitCodes.CheckFailed);
+        });
+        return command;
+    }
+
+    private static Command CreateLayout()
+    {
+        var preset = new Option<string>("--preset") { Description = "Model preset: sd15 or tiny", DefaultValueFactory = _ => "sd15" };
+        preset.AcceptOnlyFromAmong("sd15", "tiny");
+        var size = new Option<int?>("--size") { Description = "Image side in pixels (default: the preset's)" };
+        var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
+        dtype.AcceptOnlyFromAmong("float32", "bfloat16");
+        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
+        var runs = new Option<int>("--runs") { Description = "Timed rounds (each times both layouts)", DefaultValueFactory = _ => 3 };
+        var command = new Command("layout", "Time the VAE encoder and the UNet + head in NCHW and channels-last, interleaved (before/after on a shared machine)");
+        foreach (var option in new Option[] { preset, size, dtype, threads, runs })
+        {
+            command.Options.Add(option);
+        }
+        command.SetGuardedAction((parse, _) =>
+        {
+            var options = new ModelBenchmarkOptions
+            {
+                Preset = parse.GetValue(preset)!,
+                Size = parse.GetValue(size),
+                DType = parse.GetValue(dtype) == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32,
+                Threads = parse.GetValue(threads),
+                Runs = parse.GetValue(runs),
+            };
+            foreach (var timing in LayoutComparison.Run(options, line => Console.Error.WriteLine(line)))
+            {
+                string Ms(IReadOnlyList<double> values) => string.Join(", ", values.Select(v => v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)));
+                Console.WriteLine(
+                    $"{timing.Stage}: nchw [{Ms(timing.NchwMs)}] ms, channels-last [{Ms(timing.ChannelsLastMs)}] ms, "
+                    + $"median speed-up {timing.Speedup.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}x");
+            }
+            return Task.FromResult(ExitCodes.Ok);
         });
         return command;
     }
