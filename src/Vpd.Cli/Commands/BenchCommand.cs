@@ -32,7 +32,12 @@ public static class BenchCommand
         {
             Description = "Reference timings (perf_anchors.json); default: $VPD_GOLDEN_DIR/perf_anchors.json when that exists",
         };
-        var channelsLast = new Option<bool>("--channels-last") { Description = "Channels-last conv weights (NHWC activations)" };
+        var layout = new Option<string>("--layout")
+        {
+            Description = "Conv layout: channels-last (the fast one here) or nchw (libtorch's default)",
+            DefaultValueFactory = _ => "channels-last",
+        };
+        layout.AcceptOnlyFromAmong("channels-last", "nchw");
         var vaeFloat32 = new Option<bool>("--vae-float32") { Description = "With bfloat16: keep the VAE encoder in float32 (precision; it runs once per image)" };
         var goldenCase = new Option<FileInfo?>("--golden-case")
         {
@@ -41,7 +46,7 @@ public static class BenchCommand
         var quiet = new Option<bool>("--quiet") { Description = "No per-run progress lines" };
 
         var command = new Command("model", "Time CLIP, VAE encoder, UNet and head on random weights; print ms, GFLOP/s and peak memory");
-        foreach (var option in new Option[] { preset, size, dtype, threads, sentences, runs, warmup, matmulSize, anchors, channelsLast, vaeFloat32, goldenCase, quiet })
+        foreach (var option in new Option[] { preset, size, dtype, threads, sentences, runs, warmup, matmulSize, anchors, layout, vaeFloat32, goldenCase, quiet })
         {
             command.Options.Add(option);
         }
@@ -58,7 +63,7 @@ public static class BenchCommand
                 Warmup = parse.GetValue(warmup),
                 MatmulSize = parse.GetValue(matmulSize),
                 AnchorsPath = parse.GetValue(anchors)?.FullName ?? GoldenFile("perf_anchors.json"),
-                ChannelsLast = parse.GetValue(channelsLast),
+                ChannelsLast = parse.GetValue(layout) == "channels-last",
                 KeepVaeFloat32 = parse.GetValue(vaeFloat32),
                 GoldenCasePath = parse.GetValue(goldenCase)?.FullName ?? GoldenFile("vpd_refer_tiny.safetensors"),
             };

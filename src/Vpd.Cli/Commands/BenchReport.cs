@@ -12,7 +12,7 @@ internal static class BenchReport
         string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
         output.WriteLine(
             $"vpd bench model: preset {o.Preset}, {result.ImageSize} px, {result.Tokens} tokens, {o.DType}, {result.Threads} threads, "
-            + $"{(o.ChannelsLast ? "channels-last, " : string.Empty)}{(o.DType != TorchSharp.torch.ScalarType.Float32 && o.KeepVaeFloat32 ? "VAE encoder Float32, " : string.Empty)}{o.Sentences} sentence(s)/image, median of {o.Runs} run(s) after {o.Warmup} warm-up");
+            + $"{(o.ChannelsLast ? "channels-last" : "NCHW")}, {(o.DType != TorchSharp.torch.ScalarType.Float32 && o.KeepVaeFloat32 ? "VAE encoder Float32, " : string.Empty)}{o.Sentences} sentence(s)/image, median of {o.Runs} run(s) after {o.Warmup} warm-up");
         foreach (var m in result.Matmuls)
         {
             output.WriteLine($"machine matmul {m.Size}x{m.Size} {m.DType}: {F(m.MedianMs, "F1")} ms = {F(m.GflopPerSecond, "F0")} GFLOP/s");
