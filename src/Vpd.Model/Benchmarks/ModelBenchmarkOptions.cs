@@ -32,8 +32,8 @@ public sealed record ModelBenchmarkOptions
     /// <summary>Seed of the random weights and inputs.</summary>
     public long Seed { get; init; } = 1;
 
-    /// <summary>Lay the VAE, UNet and head conv weights out channels-last (see <see cref="Nn.ChannelsLast"/>).</summary>
-    public bool ChannelsLast { get; init; }
+    /// <summary>Lay the VAE, UNet and head conv weights out channels-last (see <see cref="Nn.ChannelsLast"/>; faster here, the default).</summary>
+    public bool ChannelsLast { get; init; } = true;
 
     /// <summary>With bfloat16: keep the VAE encoder in float32 (see <see cref="Nn.MixedPrecision"/>).</summary>
     public bool KeepVaeFloat32 { get; init; }
