@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vpd.Cli.Commands;
 
 namespace Vpd.Cli;
 
@@ -12,6 +13,7 @@ public static class Program
         var root = new RootCommand("vpd: batch evaluation of VPD referring segmentation (RefCOCO family, RefShapes)");
         root.Subcommands.Add(Commands.ConvertCommand.Create());
         root.Subcommands.Add(Commands.SelftestCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -65,7 +65,7 @@ public sealed class VpdRefer : nn.Module
     public Tensor EncodeLatents(Tensor image, ForwardTrace? trace = null)
     {
         RequireShape(image, "image", [-1, Config.Vae.InChannels, Config.ImageSize, Config.ImageSize]);
-        return encoder_vq.EncodeMode(image, trace);
+        return encoder_vq.EncodeMode(MixedPrecision.As(image, MixedPrecision.WeightType(encoder_vq)), trace);
     }
 
     /// <summary>Text embeddings [B, L, D] -> UNet context: <c>l + gamma * fc(l)</c> when the adapter is on, else <paramref name="text"/> itself.</summary>
@@ -112,7 +112,10 @@ public sealed class VpdRefer : nn.Module
         {
             z = z.expand(batch, -1, -1, -1);
         }
-        var context = AdaptText(text);
+        // A float32 VAE's latents and float32 text may meet a bfloat16 UNet here (see MixedPrecision).
+        var unetType = MixedPrecision.WeightType(unet);
+        z = MixedPrecision.As(z, unetType);
+        var context = MixedPrecision.As(AdaptText(MixedPrecision.As(text, unetType)), unetType);
         trace?.Invoke("c_crossattn", context);
         var timesteps = full(batch, timestep, dtype: ScalarType.Int64, device: z.device);
         var output = unet.forward(z, timesteps, context, trace.Prefixed("unet."));
@@ -122,7 +125,8 @@ public sealed class VpdRefer : nn.Module
         }
         var decoded = classifier.forward(output.Features);
         trace?.Invoke("decoder_logits", decoded);
-        var logits = SimpleDecoding.ResizeBilinear(decoded, Config.ImageSize, Config.ImageSize);
+        // Resized and returned in float32: rounding both class scores to bfloat16 flips pixels whose scores are close.
+        var logits = SimpleDecoding.ResizeBilinear(MixedPrecision.As(decoded, ScalarType.Float32), Config.ImageSize, Config.ImageSize);
         return Detach(new VpdReferResult(logits, output.AttentionMaps));
     }
 

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using Vpd.Cli.Common;
+using Vpd.Model.Benchmarks;
+using static TorchSharp.torch;
+
+namespace Vpd.Cli.Commands;
+
+/// <summary><c>vpd bench</c>: performance measurements; <c>vpd bench model</c> times the model's stages on random weights.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure performance on this machine");
+        bench.Subcommands.Add(CreateModel());
+        bench.Subcommands.Add(CreateLayout());
+        return bench;
+    }
+
+    private static Command CreateModel()
+    {
+        var preset = new Option<string>("--preset") { Description = "Model preset: sd15 or tiny", DefaultValueFactory = _ => "sd15" };
+        preset.AcceptOnlyFromAmong("sd15", "tiny");
+        var size = new Option<int?>("--size") { Description = "Image side in pixels (multiple of 64; default: the preset's, 512 or 128)" };
+        var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
+        dtype.AcceptOnlyFromAmong("float32", "bfloat16");
+        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
+        var sentences = new Option<int>("--sentences") { Description = "Sentences per image (batch of CLIP, UNet and head)", DefaultValueFactory = _ => 1 };
+        var runs = new Option<int>("--runs") { Description = "Timed runs per stage (median reported)", DefaultValueFactory = _ => 3 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed runs per stage first", DefaultValueFactory = _ => 1 };
+        var matmulSize = new Option<int>("--matmul-size") { Description = "Side of the matmul measuring the machine's rate (0 skips)", DefaultValueFactory = _ => 2048 };
+        var anchors = new Option<FileInfo?>("--anchors")
+        {
+            Description = "Reference timings (perf_anchors.json); default: $VPD_GOLDEN_DIR/perf_anchors.json when that exists",
+        };
+        var layout = new Option<string>("--layout")
+        {
+            Description = "Conv layout: channels-last (the fast one here) or nchw (libtorch's default)",
+            DefaultValueFactory = _ => "channels-last",
+        };
+        layout.AcceptOnlyFromAmong("channels-last", "nchw");
+        var vaeFloat32 = new Option<bool>("--vae-float32") { Description = "With bfloat16: keep the VAE encoder in float32 (precision; it runs once per image)" };
+        var goldenCase = new Option<FileInfo?>("--golden-case")
+        {
+            Description = "With bfloat16: VPD golden case whose bf16-vs-fp32 mask agreement to print; default: $VPD_GOLDEN_DIR/vpd_refer_tiny.safetensors when that exists",
+        };
+        var quiet = new Option<bool>("--quiet") { Description = "No per-run progress lines" };
+
+        var command = new Command("model", "Time CLIP, VAE encoder, UNet and head on random weights; print ms, GFLOP/s and peak memory");
+        foreach (var option in new Option[] { preset, size, dtype, threads, sentences, runs, warmup, matmulSize, anchors, layout, vaeFloat32, goldenCase, quiet })
+        {
+            command.Options.Add(option);
+        }
+        command.SetGuardedAction((parse, _) =>
+        {
+            var options = new ModelBenchmarkOptions
+            {
+                Preset = parse.GetValue(preset)!,
+                Size = parse.GetValue(size),
+                DType = parse.GetValue(dtype) == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32,
+                Threads = parse.GetValue(threads),
+                Sentences = parse.GetValue(sentences),
+                Runs = parse.GetValue(runs),
+                Warmup = parse.GetValue(warmup),
+                MatmulSize = parse.GetValue(matmulSize),
+                AnchorsPath = parse.GetValue(anchors)?.FullName ?? GoldenFile("perf_anchors.json"),
+                ChannelsLast = parse.GetValue(layout) == "channels-last",
+                KeepVaeFloat32 = parse.GetValue(vaeFloat32),
+                GoldenCasePath = parse.GetValue(goldenCase)?.FullName ?? GoldenFile("vpd_refer_tiny.safetensors"),
+            };
+            Action<string>? log = parse.GetValue(quiet) ? null : line => Console.Error.WriteLine(line);
+            var result = ModelBenchmark.Run(options, log);
+            BenchReport.Print(result, Console.Out);
+            return Task.FromResult(result.Stages.All(s => s.Finite) ? ExitCodes.Ok : ExitCodes.CheckFailed);
+        });
+        return command;
+    }
+
+    private static Command CreateLayout()
+    {
+        var preset = new Option<string>("--preset") { Description = "Model preset: sd15 or tiny", DefaultValueFactory = _ => "sd15" };
+        preset.AcceptOnlyFromAmong("sd15", "tiny");
+        var size = new Option<int?>("--size") { Description = "Image side in pixels (default: the preset's)" };
+        var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
+        dtype.AcceptOnlyFromAmong("float32", "bfloat16");
+        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
+        var runs = new Option<int>("--runs") { Description = "Timed rounds (each times both layouts)", DefaultValueFactory = _ => 3 };
+        var command = new Command("layout", "Time the VAE encoder and the UNet + head in NCHW and channels-last, interleaved (before/after on a shared machine)");
+        foreach (var option in new Option[] { preset, size, dtype, threads, runs })
+        {
+            command.Options.Add(option);
+        }
+        command.SetGuardedAction((parse, _) =>
+        {
+            var options = new ModelBenchmarkOptions
+            {
+                Preset = parse.GetValue(preset)!,
+                Size = parse.GetValue(size),
+                DType = parse.GetValue(dtype) == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32,
+                Threads = parse.GetValue(threads),
+                Runs = parse.GetValue(runs),
+            };
+            foreach (var timing in LayoutComparison.Run(options, line => Console.Error.WriteLine(line)))
+            {
+                string Ms(IReadOnlyList<double> values) => string.Join(", ", values.Select(v => v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)));
+                Console.WriteLine(
+                    $"{timing.Stage}: nchw [{Ms(timing.NchwMs)}] ms, channels-last [{Ms(timing.ChannelsLastMs)}] ms, "
+                    + $"median speed-up {timing.Speedup.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}x");
+            }
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    private static string? GoldenFile(string name)
+    {
+        var golden = Environment.GetEnvironmentVariable("VPD_GOLDEN_DIR");
+        var path = golden is null ? null : Path.Combine(golden, name);
+        return path is not null && File.Exists(path) ? path : null;
+    }
+}
