@@ -18,12 +18,12 @@ public static class VerbRunner
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                Console.Error.WriteLine("cancelled");
+                parseResult.InvocationConfiguration.Error.WriteLine("cancelled");
                 return ExitCodes.Cancelled;
             }
             catch (Exception e) when (IsBadInput(e))
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                parseResult.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.BadInput;
             }
         });
