@@ -29,8 +29,10 @@ public static class BenchPipelineCommand
         var sentences = new Option<int>("--sentences") { Description = "Sentences to push through (3 per referred object)", DefaultValueFactory = _ => 2000 };
         var workers = CommonOptions.Workers();
         workers.DefaultValueFactory = _ => 2;
+        var batch = CommonOptions.ReceiveBatch();
+        batch.DefaultValueFactory = _ => 32;
         var json = CommonOptions.Json();
-        var command = new Command("pipeline", "Sentences/s through queue, blobs and table with a trivial segmenter (no model)") { sentences, workers, json };
+        var command = new Command("pipeline", "Sentences/s through queue, blobs and table with a trivial segmenter (no model)") { sentences, workers, batch, json };
         var storage = StorageOptions.AddTo(command);
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
@@ -56,7 +58,7 @@ public static class BenchPipelineCommand
 
             var processClock = Stopwatch.StartNew();
             var end = await RunWorkers.UntilRunEndsAsync(
-                services, new WorkerOptions { Concurrency = concurrency }, request.Run, null, null, cancellationToken);
+                services, new WorkerOptions { Concurrency = concurrency, ReceiveBatchSize = parse.GetValue(batch) }, request.Run, null, null, cancellationToken);
             processClock.Stop();
 
             var metrics = end.Metrics!;
@@ -66,7 +68,7 @@ public static class BenchPipelineCommand
             {
                 output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {
-                    run = request.Run, sentences = count, objects = request.Objects.Count, workers = concurrency,
+                    run = request.Run, sentences = count, objects = request.Objects.Count, workers = concurrency, receiveBatch = parse.GetValue(batch),
                     enqueueSeconds = enqueueClock.Elapsed.TotalSeconds, processSeconds = processClock.Elapsed.TotalSeconds,
                     sentencesPerSecond = rate, metricsThroughput = metrics.ThroughputSentencesPerSecond,
                     latencyMsP50 = metrics.LatencyMs.P50, latencyMsP99 = metrics.LatencyMs.P99, storage = azurite.Description,
@@ -77,7 +79,7 @@ public static class BenchPipelineCommand
                 output.WriteLine($"storage: {azurite.Description}");
                 output.WriteLine($"enqueue: {count} sentences in {request.Objects.Count} objects, {enqueueClock.Elapsed.TotalSeconds:F2} s ({count / enqueueClock.Elapsed.TotalSeconds:F0} sentences/s)");
                 output.WriteLine(
-                    $"process: {concurrency} worker(s), {metrics.Counts.Succeeded} succeeded, {metrics.Counts.Failed} failed in {processClock.Elapsed.TotalSeconds:F2} s " +
+                    $"process: {concurrency} worker(s) receiving up to {parse.GetValue(batch)} messages, {metrics.Counts.Succeeded} succeeded, {metrics.Counts.Failed} failed in {processClock.Elapsed.TotalSeconds:F2} s " +
                     $"= {rate:F0} sentences/s (the run's own measure: {metrics.ThroughputSentencesPerSecond:F0}/s; per-sentence p50 {metrics.LatencyMs.P50:F2} ms, p99 {metrics.LatencyMs.P99:F2} ms)");
             }
             return metrics.Counts.Succeeded == count ? ExitCodes.Ok : ExitCodes.CheckFailed;

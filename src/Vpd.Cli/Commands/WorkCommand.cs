@@ -19,19 +19,23 @@ public static class WorkCommand
         var untilIdle = new Option<bool>("--until-idle") { Description = "Stop when the queues are empty (delayed aggregation checks included)" };
         var run = new Option<string?>("--run") { Description = "Stop when this run's expected sentences are all accounted for" };
         var segmenter = CommonOptions.Segmenter();
-        var json = CommonOptions.Json();
+        var batch = CommonOptions.ReceiveBatch();
         var command = new Command("work", "Run queue workers in this process (the Functions app's local twin)")
         {
-            workers, untilIdle, run, segmenter, json,
+            workers, untilIdle, run, segmenter, batch,
         };
         var storage = StorageOptions.AddTo(command);
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var io = parse.InvocationConfiguration;
-            var options = new WorkerOptions { Concurrency = parse.GetValue(workers) };
+            var options = new WorkerOptions { Concurrency = parse.GetValue(workers), ReceiveBatchSize = parse.GetValue(batch) };
             if (options.Concurrency is < 1 or > 64)
             {
                 throw new ArgumentException($"--workers {options.Concurrency} must be within 1..64");
+            }
+            if (options.ReceiveBatchSize is < 1 or > 32)
+            {
+                throw new ArgumentException($"--receive-batch {options.ReceiveBatchSize} must be within 1..32");
             }
             using var services = new PipelineServices(storage.Create(parse), Segmenters(SegmenterChoice.Validate(parse.GetValue(segmenter))));
             await services.Storage.EnsureCreatedAsync(cancellationToken);

@@ -37,6 +37,13 @@ public static class CommonOptions
     public static Option<int> Workers() =>
         new("--workers") { Description = "Concurrent workers in this process (they share one model)", DefaultValueFactory = _ => 1 };
 
+    public static Option<int> ReceiveBatch() =>
+        new("--receive-batch")
+        {
+            Description = "Messages each worker receives per request and handles at once (1..32; 1 for a model, more when storage is the cost)",
+            DefaultValueFactory = _ => 1,
+        };
+
     public static Option<string> Segmenter() =>
         new("--segmenter")
         {
