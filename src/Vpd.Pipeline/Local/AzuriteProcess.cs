@@ -108,6 +108,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
         foreach (var arg in new[]
                  {
                      "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+                     // No access log: a line per request costs Azurite's one Node thread time and would fill our buffer.
+                     "--silent",
                      "--blobHost", "127.0.0.1", "--blobPort", Invariant(chosen.Blob),
                      "--queueHost", "127.0.0.1", "--queuePort", Invariant(chosen.Queue),
                      "--tableHost", "127.0.0.1", "--tablePort", Invariant(chosen.Table),
