@@ -13,6 +13,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure performance on this machine");
         bench.Subcommands.Add(CreateModel());
         bench.Subcommands.Add(CreateLayout());
+        bench.Subcommands.Add(BenchPipelineCommand.Create());
         return bench;
     }
 

@@ -22,9 +22,17 @@ public sealed record WorkerOptions
 
     public TimeSpan MinPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// vpd-expressions messages each worker receives per request (1..32) and handles concurrently, like the
+    /// host's batchSize. 1 suits a model worker (the model is the bottleneck, and a received message is
+    /// hidden from other workers until handled); a larger batch saves receive round trips when storage
+    /// is the cost.
+    /// </summary>
+    public int ReceiveBatchSize { get; init; } = 1;
+
     public void Validate()
     {
-        if (Concurrency < 1 || MaxDequeueCount < 1 || VisibilityTimeout < TimeSpan.FromSeconds(1) ||
+        if (Concurrency < 1 || ReceiveBatchSize is < 1 or > 32 || MaxDequeueCount < 1 || VisibilityTimeout < TimeSpan.FromSeconds(1) ||
             RetryDelay < TimeSpan.Zero || MinPollInterval <= TimeSpan.Zero || MaxPollInterval < MinPollInterval)
         {
             throw new ArgumentException($"invalid worker options: {this}");

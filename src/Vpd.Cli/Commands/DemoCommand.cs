@@ -1,0 +1,160 @@
+using System.CommandLine;
+using Vpd.Cli.Common;
+using Vpd.Core.Contracts;
+using Vpd.Core.Refer;
+using Vpd.Core.Synthetic;
+using Vpd.Pipeline;
+using Vpd.Pipeline.Enqueue;
+using Vpd.Pipeline.Segmentation;
+using Vpd.Pipeline.Storage;
+using Vpd.Pipeline.Worker;
+
+namespace Vpd.Cli.Commands;
+
+/// <summary>
+/// <c>vpd demo</c>: the whole local pipeline on a fresh machine: Azurite (started when none is running,
+/// stopped at the end), the RefShapes dataset (generated once into a cache folder), the trained Tiny
+/// model, the val split enqueued, local workers until the run completes, then the metrics and where the
+/// masks are.
+/// </summary>
+public static class DemoCommand
+{
+    /// <summary>The trained Tiny checkpoint's place in the repository.</summary>
+    public static readonly string[] RepoModelPath = ["models", "tiny-refshapes.safetensors"];
+
+    public static Command Create()
+    {
+        var data = new Option<DirectoryInfo?>("--data") { Description = "Data root for RefShapes (default: a folder under the user's cache)" };
+        var model = new Option<string?>("--model")
+        {
+            Description = $"Model file or sha256:<hex> (default: {Path.Combine(RepoModelPath)} in the repository)",
+        };
+        var segmenter = CommonOptions.Segmenter();
+        var workers = CommonOptions.Workers();
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N referred objects of the val split" };
+        var noiseStep = CommonOptions.NoiseStep();
+        var noiseSeed = CommonOptions.NoiseSeed();
+        var command = new Command("demo", "Run the whole pipeline locally on RefShapes and print the metrics")
+        {
+            data, model, segmenter, workers, limit, noiseStep, noiseSeed,
+        };
+        var storage = StorageOptions.AddTo(command);
+        command.SetGuardedAction(async (parse, cancellationToken) =>
+        {
+            var io = parse.InvocationConfiguration;
+            var output = io.Output;
+            var useThreshold = SegmenterChoice.Validate(parse.GetValue(segmenter)) == SegmenterChoice.Threshold;
+            var segmenters = WorkCommand.Segmenters(parse.GetValue(segmenter)!);
+            string? modelSpec = parse.GetValue(model);
+            if (!useThreshold)
+            {
+                modelSpec ??= FindRepoModel();
+                if (modelSpec is null)
+                {
+                    io.Error.WriteLine(
+                        $"no trained model: {Path.Combine(RepoModelPath)} is not in the repository. Train the Tiny model on RefShapes " +
+                        "with `vpd train` and pass it with --model, or run `vpd demo --segmenter threshold` to see the pipeline without a model.");
+                    return ExitCodes.CheckFailed;
+                }
+                if (segmenters is SegmenterFactoryByKind { HasModel: false })
+                {
+                    io.Error.WriteLine(
+                        "this build's workers have no model segmenter (see WorkerSegmenters), so a model run would only record failures; " +
+                        "run `vpd demo --segmenter threshold` to see the pipeline without a model.");
+                    return ExitCodes.CheckFailed;
+                }
+            }
+
+            var dataRoot = parse.GetValue(data)?.FullName ?? DefaultDataRoot();
+            EnsureRefShapes(dataRoot, output);
+
+            await using var azurite = await LocalAzurite.EnsureAsync(parse, storage, output, cancellationToken);
+            using var temp = new TempFolder("vpd-demo");
+            var description = useThreshold
+                ? ModelDescription.Threshold(new RefShapesOptions().ImageSize)
+                : await ModelDescription.OfModelAsync(modelSpec!, azurite.Storage, cancellationToken);
+            if (useThreshold && modelSpec is null)
+            {
+                modelSpec = Path.Combine(temp.Path, "threshold.model");
+                File.WriteAllText(modelSpec, "the threshold segmenter has no weights; this file only gives the run a model hash\n");
+            }
+            var run = $"demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            var objects = DatasetObjects.Load(dataRoot, ReferDatasetLayout.RefShapes.Id, "val", description.ImageSize, parse.GetValue(limit));
+            var request = new EnqueueRequest
+            {
+                Run = run, Dataset = ReferDatasetLayout.RefShapes.Id, Split = "val", Model = modelSpec!, ModelKind = description.Kind,
+                ModelConfigJson = description.ConfigJson, TokenLength = description.TokenLength, ImageSize = description.ImageSize,
+                NoiseStep = parse.GetValue(noiseStep), NoiseSeed = parse.GetValue(noiseSeed), CodeVersion = EnqueueCommand.CodeVersion,
+                Objects = objects,
+            };
+            using var services = new PipelineServices(azurite.Storage, segmenters);
+            output.WriteLine($"storage: {azurite.Description}");
+            await ConsoleProgress.RunAsync(
+                output,
+                progress => services.Enqueuer.EnqueueAsync(request, new SynchronousProgress<EnqueueProgress>(p => progress.Report(new StageProgress(p.Stage, p.Done, p.Total))), cancellationToken),
+                r => $"enqueued run {run}: {r.ObjectsEnqueued} objects, {request.Objects.Sum(o => o.Sentences.Count)} sentences ({description.Kind})");
+
+            var options = new WorkerOptions { Concurrency = Math.Max(1, parse.GetValue(workers)) };
+            var events = new WorkerEventLines(output);
+            var end = await ConsoleProgress.RunAsync(
+                output,
+                progress => RunWorkers.UntilRunEndsAsync(
+                    services, options, run, events,
+                    new SynchronousProgress<SentenceCounts>(c => progress.Report(new StageProgress("sentences", c.Succeeded + c.Failed, c.Expected))),
+                    cancellationToken),
+                _ => events.Summary());
+
+            var report = await RunReports.LoadAsync(azurite.Storage, run, cancellationToken);
+            output.Write(MetricsTable.Render([report]));
+            output.WriteLine($"masks: {azurite.Storage.Runs.Uri}/{run}/masks/ ({{refId}}-{{sentence}}.png, {description.ImageSize}x{description.ImageSize}); " +
+                             $"per-sentence results: table {azurite.Storage.Names.SamplesTable}, partition {run}");
+            if (azurite.StartedHere)
+            {
+                output.WriteLine("Azurite was started by this demo and is stopped now, so its in-memory data goes with it; start Azurite yourself to keep the run.");
+            }
+            return end.Metrics?.State == RunState.Complete ? ExitCodes.Ok : ExitCodes.CheckFailed;
+        });
+        return command;
+    }
+
+    /// <summary><c>$XDG_CACHE_HOME/vpd/data</c>, else <c>~/.cache/vpd/data</c>.</summary>
+    public static string DefaultDataRoot()
+    {
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(cache, "vpd", "data");
+    }
+
+    /// <summary>Generates RefShapes (default options, the ones the Tiny model is trained on) unless it is there.</summary>
+    private static void EnsureRefShapes(string dataRoot, TextWriter output)
+    {
+        var layout = ReferDatasetLayout.RefShapes;
+        if (File.Exists(Path.Combine(dataRoot, layout.Folder, layout.RefsFileName)))
+        {
+            output.WriteLine($"dataset: RefShapes in {dataRoot}");
+            return;
+        }
+        output.WriteLine($"dataset: generating RefShapes into {dataRoot} (once)");
+        Directory.CreateDirectory(dataRoot);
+        var written = RefShapesGenerator.Write(dataRoot, new RefShapesOptions());
+        output.WriteLine($"dataset: {written.Images.Count} images written");
+    }
+
+    /// <summary>The repository's trained Tiny model, searched above the current folder and this program.</summary>
+    private static string? FindRepoModel()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "VpdFunctions.sln")))
+                {
+                    var path = Path.Combine([dir.FullName, .. RepoModelPath]);
+                    return File.Exists(path) ? path : null;
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,34 @@
+using Vpd.Core.Contracts;
+using Vpd.Core.Imaging;
+using Vpd.Core.Refer;
+using Vpd.Pipeline.Enqueue;
+
+namespace Vpd.Cli.Common;
+
+/// <summary>The referred objects of a dataset split, as the enqueuer takes them (truth at S x S).</summary>
+public static class DatasetObjects
+{
+    /// <param name="limit">At most this many referred objects, in file order (null: all).</param>
+    /// <exception cref="ArgumentException">Unknown dataset or split, or a non-positive limit.</exception>
+    public static IReadOnlyList<ReferredObject> Load(string dataRoot, string datasetId, string split, int imageSize, int? limit)
+    {
+        if (limit is <= 0)
+        {
+            throw new ArgumentException($"--limit {limit} must be positive");
+        }
+        var dataset = ReferDataset.Load(dataRoot, datasetId);
+        var refs = dataset.Refs(split).Where(r => r.Sentences.Count > 0);
+        if (limit is { } n)
+        {
+            refs = refs.Take(n);
+        }
+        return refs.Select(r => new ReferredObject(
+            Invariant(r.RefId),
+            Invariant(r.ImageId),
+            dataset.ImagePath(r.ImageId),
+            EvalTransform.ResizeTruth(dataset.TruthMask(r.RefId), imageSize),
+            r.Sentences.Select((s, i) => new SentenceItem(i, s.Sent)).ToList())).ToList();
+    }
+
+    private static string Invariant(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

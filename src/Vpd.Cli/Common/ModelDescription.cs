@@ -1,0 +1,47 @@
+using Vpd.Model.Checkpoints;
+using Vpd.Model.Config;
+using Vpd.Pipeline.Segmentation;
+using Vpd.Pipeline.Storage;
+
+namespace Vpd.Cli.Common;
+
+/// <summary>What a run's manifest records about its model: kind, config JSON, token length and image size S.</summary>
+public sealed record ModelDescription(string Kind, string ConfigJson, int TokenLength, int ImageSize)
+{
+    public const string Sd15Kind = "vpd-sd15";
+    public const string TinyKind = "vpd-tiny";
+    public const string CustomKind = "vpd";
+
+    /// <summary>
+    /// The description of <paramref name="modelSpec"/>: a local model file (its metadata is read, not its
+    /// weights) or <c>sha256:hex</c> of one in storage (fetched into the local model cache first).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The local file does not exist.</exception>
+    /// <exception cref="InvalidDataException">Not a VPD model file, or the named blob is missing.</exception>
+    public static async Task<ModelDescription> OfModelAsync(string modelSpec, StorageClients storage, CancellationToken cancellationToken)
+    {
+        var path = modelSpec;
+        if (modelSpec.StartsWith("sha256:", StringComparison.Ordinal))
+        {
+            using var cache = new ModelCache(storage, new ThresholdSegmenter.Factory());
+            path = await cache.FetchAsync(Vpd.Core.Contracts.Ids.ValidateSha256(modelSpec["sha256:".Length..], "--model sha256"), cancellationToken);
+        }
+        else if (!File.Exists(modelSpec))
+        {
+            throw new FileNotFoundException($"--model {modelSpec}: file not found (pass a model file or sha256:<hex>)", modelSpec);
+        }
+        var config = VpdModelFile.ReadConfig(path);
+        return new ModelDescription(KindOf(config), config.ToJson().ToJsonString(), config.Refer.TokenLength, config.Refer.ImageSize);
+    }
+
+    /// <summary>The model-free threshold segmenter at S x S (pipeline benchmarks and tests).</summary>
+    public static ModelDescription Threshold(int imageSize) => new(ThresholdSegmenter.Kind, "{}", 1, imageSize);
+
+    private static string KindOf(VpdModelConfig config)
+    {
+        var refer = config.Refer.ToJson().ToJsonString();
+        return refer == VpdReferConfig.Sd15.ToJson().ToJsonString() ? Sd15Kind
+            : refer == VpdReferConfig.Tiny.ToJson().ToJsonString() ? TinyKind
+            : CustomKind;
+    }
+}
