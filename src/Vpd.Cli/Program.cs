@@ -10,6 +10,8 @@ public static class Program
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("vpd: batch evaluation of VPD referring segmentation (RefCOCO family, RefShapes)");
+        root.Subcommands.Add(Commands.EvalCommand.Create());
+        root.Subcommands.Add(Commands.TrainCommand.Create());
         return root;
     }
 }

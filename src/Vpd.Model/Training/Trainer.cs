@@ -78,7 +78,8 @@ public static class Trainer
         var cacheLatents = !parts.TrainsStemAndText();
         if (cacheLatents)
         {
-            data.CacheLatents(model.Refer, device);
+            var total = data.ImageCount;
+            data.CacheLatents(model.Refer, device, new InlineProgress<int>(done => progress?.Report(new LatentsCached(done, total, clock.Elapsed))));
         }
 
         var stepsPerEpoch = data.Objects.Count / options.BatchSize;

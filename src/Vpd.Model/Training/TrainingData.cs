@@ -77,7 +77,7 @@ internal sealed class TrainingData : IDisposable
     }
 
     /// <summary>Runs the frozen stem over every image once (no gradients, eval mode) and keeps the latents.</summary>
-    public void CacheLatents(VpdRefer refer, Device device, int chunk = 16)
+    public void CacheLatents(VpdRefer refer, Device device, IProgress<int>? imagesDone = null, int chunk = 16)
     {
         using var noGrad = no_grad();
         var parts = new List<Tensor>();
@@ -89,6 +89,7 @@ internal sealed class TrainingData : IDisposable
                 var indexes = Enumerable.Range(start, Math.Min(chunk, imagePaths.Length - start)).ToList();
                 using var images = Images(indexes);
                 parts.Add(refer.EncodeLatents(images.to(device)).cpu().DetachFromDisposeScope());
+                imagesDone?.Report(start + indexes.Count);
             }
             Latents = torch.cat(parts, 0);
         }

@@ -5,6 +5,9 @@ namespace Vpd.Model.Training;
 /// <summary>What a training run reports as it goes.</summary>
 public abstract record TrainingEvent;
 
+/// <summary>Setup: the frozen stem has encoded <paramref name="Images"/> of <paramref name="Total"/> training images.</summary>
+public sealed record LatentsCached(int Images, int Total, TimeSpan Elapsed) : TrainingEvent;
+
 /// <param name="Objects">Referred objects in the training split.</param>
 /// <param name="StartEpoch">1-based epoch the run starts (or resumes) in.</param>
 /// <param name="TrainableParameters">Number of trained scalars.</param>
