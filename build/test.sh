@@ -12,6 +12,9 @@ if [ ! -x tools/azurite/node_modules/.bin/azurite ]; then
   npm ci --prefix tools/azurite --no-audit --no-fund --loglevel=error || exit 2
 fi
 
+# The Azure deployment's Bicep files must compile and lint with no diagnostic at all.
+bash build/lint-bicep.sh || exit 2
+
 dotnet build VpdFunctions.sln -c Release -warnaserror -warnnotaserror:NU1603 -nologo -v:q || exit 2
 
 results=$(mktemp -d)

@@ -20,23 +20,30 @@ public static class ImageFiles
     /// <summary>Decodes <paramref name="path"/> to RGB (greyscale is replicated, alpha dropped), refusing sides over <paramref name="maxSide"/>.</summary>
     public static RgbImage LoadRgb(string path, int maxSide = DefaultMaxSide)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSide);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"image file not found: {path}", path);
         }
+        return DecodeRgb(File.ReadAllBytes(path), path, maxSide);
+    }
+
+    /// <summary>
+    /// Decodes encoded image bytes (JPEG, PNG, ...) to RGB, refusing sides over <paramref name="maxSide"/>
+    /// from the header before any pixel is decoded. <paramref name="source"/> (a path or blob name) is quoted in errors.
+    /// </summary>
+    public static RgbImage DecodeRgb(byte[] bytes, string source, int maxSide = DefaultMaxSide)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSide);
         try
         {
-            using var stream = File.OpenRead(path);
-            var info = Image.Identify(BoundedConfiguration, stream)
-                ?? throw new InvalidDataException($"{path}: not an image in a format this product reads");
+            var info = Image.Identify(BoundedConfiguration, bytes, out _)
+                ?? throw new InvalidDataException($"{source}: not an image in a format this product reads");
             if (info.Width <= 0 || info.Height <= 0 || info.Width > maxSide || info.Height > maxSide)
             {
                 throw new InvalidDataException(
-                    $"{path}: image is {info.Width}x{info.Height}, outside the accepted 1..{maxSide} pixels per side");
+                    $"{source}: image is {info.Width}x{info.Height}, outside the accepted 1..{maxSide} pixels per side");
             }
-            stream.Position = 0;
-            using var image = Image.Load<Rgb24>(BoundedConfiguration, stream);
+            using var image = Image.Load<Rgb24>(BoundedConfiguration, bytes);
             var pixels = new byte[image.Width * image.Height * 3];
             image.CopyPixelDataTo(pixels);
             return new RgbImage(image.Width, image.Height, pixels);
@@ -44,7 +51,7 @@ public static class ImageFiles
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException
                                      or InvalidMemoryOperationException)
         {
-            throw new InvalidDataException($"{path}: cannot decode image: {e.Message}", e);
+            throw new InvalidDataException($"{source}: cannot decode image: {e.Message}", e);
         }
     }
 

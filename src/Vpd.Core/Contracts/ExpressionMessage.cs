@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace Vpd.Core.Contracts;
+
+/// <summary>
+/// The vpd-expressions queue message: one referred object of a run, with all its sentences. It
+/// names blobs (image, truth) by id; the pixels stay in Blob Storage.
+/// </summary>
+public sealed record ExpressionMessage
+{
+    public required string Run { get; init; }
+
+    public required string Dataset { get; init; }
+
+    public required string RefId { get; init; }
+
+    public required string ImageId { get; init; }
+
+    public required IReadOnlyList<SentenceItem> Sentences { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, ContractJson.Options);
+
+    /// <summary>Parses and validates a message.</summary>
+    /// <exception cref="InvalidDataException">Not a message of this shape.</exception>
+    /// <exception cref="InvalidIdException">A run, dataset, refId or imageId that is not a valid id.</exception>
+    public static ExpressionMessage Parse(string json)
+    {
+        var message = ContractJson.Parse<ExpressionMessage>(json, "vpd-expressions message");
+        message.Validate();
+        return message;
+    }
+
+    /// <summary>
+    /// Checks ids and the sentence list. An empty sentence text is not an error here: it is bad
+    /// input for that one sentence, recorded as a failed sample by the processor.
+    /// </summary>
+    public void Validate()
+    {
+        Ids.Validate(Run, "run");
+        Ids.Validate(Dataset, "dataset");
+        Ids.Validate(RefId, "refId");
+        Ids.Validate(ImageId, "imageId");
+        if (Sentences.Count == 0)
+        {
+            throw new InvalidDataException($"message for run '{Run}', refId '{RefId}' has no sentences");
+        }
+        var seen = new HashSet<int>();
+        foreach (var sentence in Sentences)
+        {
+            if (sentence is null)
+            {
+                throw new InvalidDataException($"message for run '{Run}', refId '{RefId}' has a null sentence");
+            }
+            if (sentence.Index < 0 || !seen.Add(sentence.Index))
+            {
+                throw new InvalidDataException(
+                    $"message for run '{Run}', refId '{RefId}' has a negative or repeated sentence index {sentence.Index}");
+            }
+        }
+    }
+}

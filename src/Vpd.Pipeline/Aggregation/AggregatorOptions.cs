@@ -1,0 +1,11 @@
+namespace Vpd.Pipeline.Aggregation;
+
+/// <summary>How often the aggregator re-checks a run, and when it gives up on one that does not move.</summary>
+public sealed record AggregatorOptions
+{
+    /// <summary>Visibility delay of the re-enqueued vpd-aggregate message (whole seconds: the queue service drops fractions).</summary>
+    public TimeSpan RecheckDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Checks in a row without a newly accounted sentence after which the run is recorded as stalled.</summary>
+    public int MaxChecksWithoutProgress { get; init; } = 20;
+}

@@ -1,0 +1,17 @@
+namespace Vpd.Pipeline.Enqueue;
+
+/// <summary>Progress of <see cref="RunEnqueuer"/>: a stage name and how far it is.</summary>
+/// <param name="Stage">"images", "truth" or "messages".</param>
+public sealed record EnqueueProgress(string Stage, int Done, int Total);
+
+/// <summary>What an enqueue did.</summary>
+public sealed record EnqueueResult(
+    string ManifestSha256,
+    string ModelSha256,
+    bool ManifestExisted,
+    int ImagesUploaded,
+    int ImagesSkipped,
+    int TruthUploaded,
+    int TruthSkipped,
+    int ObjectsEnqueued,
+    int ObjectsSkipped);
