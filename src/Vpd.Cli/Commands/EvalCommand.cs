@@ -30,15 +30,17 @@ public static class EvalCommand
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
         var baselines = new Option<bool>("--baselines") { Description = "Also score the text-blind baselines: the largest object, the union of all objects of the image" };
         var shuffle = new Option<bool>("--shuffle-sentences") { Description = "Also run the control: each object segmented from the sentences of another object of its image" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads libtorch may use (default: libtorch's choice)" };
         var json = new Option<bool>("--json") { Description = "Machine-readable JSON output (fractions, not percent)" };
         var command = new Command("eval", "Evaluate a model file on a split in-process: oIoU, mIoU, P@0.5..0.9")
         {
-            data, dataset, split, checkpoint, noiseStep, noiseSeed, limit, device, dtype, baselines, shuffle, json,
+            data, dataset, split, checkpoint, noiseStep, noiseSeed, limit, device, dtype, baselines, shuffle, threads, json,
         };
         command.SetGuardedAction((parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            TorchThreads.Apply(parse.GetValue(threads));
             var referData = ReferDataset.Load(parse.GetValue(data)!.FullName, parse.GetValue(dataset)!);
             var splitName = parse.GetValue(split)!;
             var modelFile = parse.GetValue(checkpoint)!.FullName;

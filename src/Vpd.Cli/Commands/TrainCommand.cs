@@ -33,15 +33,17 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out exactly where it stopped" };
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after this many minutes of training, validate and save a resumable state" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads libtorch may use (default: libtorch's choice; 1 is faster on a busy machine)" };
         var logEvery = new Option<int>("--log-every") { Description = "Print a progress line every N steps", DefaultValueFactory = _ => 10 };
         var command = new Command("train", "Train a VPD model (VPD's recipe) and write model files in the product's format")
         {
             data, dataset, split, init, trainable, noiseStep, epochs, batch, lr, weightDecay, seed, outDir, valSplit, valLimit, trainLimit,
-            resume, maxMinutes, device, logEvery,
+            resume, maxMinutes, device, threads, logEvery,
         };
         command.SetGuardedAction((parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
+            TorchThreads.Apply(parse.GetValue(threads));
             var options = new TrainingOptions
             {
                 DataRoot = parse.GetValue(data)!.FullName,
@@ -94,7 +96,7 @@ public static class TrainCommand
                 var precision = string.Join(" ", Enumerable.Range(0, IouAccumulator.Thresholds.Count)
                     .Select(i => $"P@{IouAccumulator.ThresholdKey(i)} {EvalTable.Percent(m.Precision(i))}"));
                 output.WriteLine(string.Create(invariant,
-                    $"epoch {v.Epoch} step {v.Step} {v.Report.Split}: oIoU {EvalTable.Percent(m.OverallIou)} mIoU {EvalTable.Percent(m.MeanIou)} {precision} ({m.Count} sentences, {v.Report.Elapsed.TotalSeconds:0.0} s) elapsed {v.Elapsed:hh\\:mm\\:ss}"));
+                    $"epoch {v.Epoch}{(v.PartialEpoch ? " (partial)" : "")} step {v.Step} {v.Report.Split}: oIoU {EvalTable.Percent(m.OverallIou)} mIoU {EvalTable.Percent(m.MeanIou)} {precision} ({m.Count} sentences, {v.Report.Elapsed.TotalSeconds:0.0} s) elapsed {v.Elapsed:hh\\:mm\\:ss}"));
                 break;
             case CheckpointSaved c:
                 output.WriteLine($"saved {c.Kind}: {c.Path}");

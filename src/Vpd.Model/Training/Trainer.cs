@@ -155,7 +155,7 @@ public static class Trainer
                 var report = Validate(model, dataset, split, options, device, cancellationToken);
                 oiou = report.Metrics.OverallIou;
                 validations.Add(new ValidationPoint(epochsDone, step, Minutes(), report.Metrics.OverallIou, report.Metrics.MeanIou));
-                progress?.Report(new ValidationCompleted(epochsDone, step, report, clock.Elapsed));
+                progress?.Report(new ValidationCompleted(epochEnded ? epochsDone : epochsDone + 1, !epochEnded, step, report, clock.Elapsed));
             }
             var provenance = Provenance(options, epochsDone, step, oiou);
             if (epochEnded)

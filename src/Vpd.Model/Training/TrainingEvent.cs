@@ -19,7 +19,8 @@ public sealed record TrainingStarted(
 /// <param name="SamplesPerSecond">Throughput of this step.</param>
 public sealed record StepCompleted(int Epoch, long Step, long TotalSteps, double Loss, double LearningRate, double SamplesPerSecond, TimeSpan Elapsed) : TrainingEvent;
 
-public sealed record ValidationCompleted(int Epoch, long Step, EvaluationReport Report, TimeSpan Elapsed) : TrainingEvent;
+/// <param name="Epoch">The epoch validated after (1-based); <paramref name="PartialEpoch"/> when the run stopped inside it.</param>
+public sealed record ValidationCompleted(int Epoch, bool PartialEpoch, long Step, EvaluationReport Report, TimeSpan Elapsed) : TrainingEvent;
 
 public sealed record CheckpointSaved(string Path, string Kind) : TrainingEvent;
 
