@@ -8,10 +8,12 @@ namespace Vpd.Model.Inference;
 
 /// <summary>
 /// The inference API the queue pipeline and <c>vpd eval</c> share: a model loaded once, then one
-/// referred object at a time -- one image and all its sentences in one batched forward. The image's
-/// latents are computed once and cached per image id; with a noise step T the latents are diffused
-/// with <see cref="ImageNoise"/> drawn from (noise seed, image id), so every sentence of an image sees
-/// the same noise whatever the batch. Thread-safe: calls are serialised on the one model.
+/// referred object at a time -- one image and all its sentences in one call. The image's latents are
+/// computed once and cached per image id; with a noise step T the latents are diffused with
+/// <see cref="ImageNoise"/> drawn from (noise seed, image id), so every sentence of an image sees the
+/// same noise whatever the batch. The sentences then run one at a time unless
+/// <see cref="SegmenterOptions.BatchSentences"/>, so a mask never depends on the grouping.
+/// Thread-safe: calls are serialised on the one model.
 /// </summary>
 public sealed class ObjectSegmenter : IDisposable
 {
@@ -108,16 +110,22 @@ public sealed class ObjectSegmenter : IDisposable
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
             var latents = CachedLatents(imageId, image);
-            var text = model.EncodeText(sentences);
             Tensor? noise = null;
             if (Options.NoiseStep != 0)
             {
                 var shape = latents.shape;
                 noise = ImageNoise.Draw(Options.NoiseSeed, imageId, 1, shape[1], shape[2], shape[3]).to(model.Device);
             }
-            var result = model.Refer.PredictFromLatents(latents, text, Options.NoiseStep, noise);
-            var masks = ToMasks(result.Masks());
-            var attention = withAttention ? ToAttention(model.TokenIds(sentences), result.AttentionMaps) : null;
+            var groups = Options.BatchSentences ? [sentences] : sentences.Select(s => (IReadOnlyList<string>)[s]).ToList();
+            var masks = new List<BinaryMask>(sentences.Count);
+            var attention = withAttention ? new List<TokenAttention>(sentences.Count) : null;
+            foreach (var group in groups)
+            {
+                var text = model.EncodeText(group);
+                var result = model.Refer.PredictFromLatents(latents, text, Options.NoiseStep, noise);
+                masks.AddRange(ToMasks(result.Masks()));
+                attention?.AddRange(ToAttention(model.TokenIds(group), result.AttentionMaps));
+            }
             return new ObjectSegmentation(masks, attention);
         }
     }

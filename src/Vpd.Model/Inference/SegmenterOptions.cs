@@ -11,12 +11,20 @@ namespace Vpd.Model.Inference;
 /// <param name="NoiseStep">0 = VPD's plain forward; 1..999 = latents diffused to that step.</param>
 /// <param name="NoiseSeed">Seeds the per-image noise together with the image id.</param>
 /// <param name="LatentCacheImages">How many images' latents stay cached (an image's objects usually arrive together).</param>
+/// <param name="BatchSentences">
+/// False (default): the object's sentences run through the text encoder and UNet one at a time, so a
+/// sentence's mask never depends on which other sentences came with it -- libtorch's kernels pick
+/// different blockings for different batch sizes, and with one CPU thread a batch of K was measured to
+/// flip near-tie pixels against the same sentences run alone. True: one batch of K (faster on a GPU);
+/// then masks are reproducible only for the same grouping of sentences.
+/// </param>
 public sealed record SegmenterOptions(
     Device Device,
     ScalarType DType = ScalarType.Float32,
     int NoiseStep = 0,
     long NoiseSeed = 0,
-    int LatentCacheImages = 8)
+    int LatentCacheImages = 8,
+    bool BatchSentences = false)
 {
     /// <summary>CPU, float32, no noise.</summary>
     public static SegmenterOptions Cpu { get; } = new(CPU);

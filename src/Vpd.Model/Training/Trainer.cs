@@ -150,7 +150,8 @@ public static class Trainer
                 order = [];
             }
             double? oiou = null;
-            if (options.ValSplit is { } split && (epochEnded || stopReason is not null))
+            // A cancelled run saves its state at once; the validation would only be cancelled too.
+            if (options.ValSplit is { } split && (epochEnded || stopReason is not null) && !cancellationToken.IsCancellationRequested)
             {
                 var report = Validate(model, dataset, split, options, device, cancellationToken);
                 oiou = report.Metrics.OverallIou;

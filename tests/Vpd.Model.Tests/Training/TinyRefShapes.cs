@@ -10,6 +10,9 @@ public sealed class TinyRefShapes : IDisposable
 
     public TinyRefShapes()
     {
+        // libtorch's OpenMP threads spin while waiting; on the shared test machine one thread trains the
+        // Tiny model several times faster than two (measured), and results are deterministic either way.
+        TorchSharp.torch.set_num_threads(1);
         RefShapesGenerator.Write(root.Path, new RefShapesOptions { Seed = 11, TrainImages = 20, ValImages = 6, TestAImages = 0, TestBImages = 0 });
     }
 
