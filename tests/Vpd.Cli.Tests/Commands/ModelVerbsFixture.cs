@@ -12,6 +12,8 @@ public sealed class ModelVerbsFixture : IDisposable
 
     public ModelVerbsFixture()
     {
+        // One libtorch thread: OpenMP threads spin while waiting, which is slow on the shared test machine.
+        TorchSharp.torch.set_num_threads(1);
         RefShapesGenerator.Write(DataRoot, new RefShapesOptions { Seed = 21, TrainImages = 4, ValImages = 4, TestAImages = 0, TestBImages = 0 });
         using var model = ModelInit.Create(new TrainingOptions { DataRoot = DataRoot, DatasetId = "refshapes", Init = TrainingOptions.TinyInit, OutDir = "-", Seed = 2 });
         VpdModelFile.Save(model, ModelFile);
