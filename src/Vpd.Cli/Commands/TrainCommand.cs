@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Globalization;
+using Vpd.Cli.Common;
+using Vpd.Core.Metrics;
+using Vpd.Model.Training;
+
+namespace Vpd.Cli.Commands;
+
+/// <summary>
+/// <c>vpd train</c>: trains a VPD model on a referring dataset with VPD's recipe and writes model files in
+/// the product's format (per epoch, best by validation oIoU, and last with its resume state).
+/// <c>--init tiny</c> starts a randomly initialised Tiny model with the RefShapes tokenizer.
+/// </summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "Data root holding the dataset folders and images/mscoco/images/train2014", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "Dataset id: refcoco, refcocoplus (or refcoco+), refcocog-umd, refcocog-google, refshapes", DefaultValueFactory = _ => "refshapes" };
+        var split = new Option<string>("--split") { Description = "Split to train on", DefaultValueFactory = _ => "train" };
+        var init = new Option<string>("--init") { Description = "A VPD model file to start from, or 'tiny' (random Tiny model, RefShapes tokenizer)", Required = true };
+        var trainable = new Option<string>("--trainable") { Description = "What trains: " + string.Join(" | ", TrainableNames.Names), DefaultValueFactory = _ => "head" };
+        var noiseStep = new Option<int>("--noise-step") { Description = "Diffusion noise step T in 0..999 added to the latents (0: none)", DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs (passes over the objects, one random sentence each)", DefaultValueFactory = _ => 1 };
+        var batch = new Option<int>("--batch-size") { Description = "Objects per step", DefaultValueFactory = _ => 8 };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate (polynomial decay to 0)", DefaultValueFactory = _ => 5e-5 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay (not on biases and norm layers)", DefaultValueFactory = _ => 0.01 };
+        var seed = new Option<long>("--seed") { Description = "Seed of initialisation, data order, sentence picks and noise", DefaultValueFactory = _ => 0 };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Folder for epoch-NNN.safetensors, best.safetensors, last.safetensors and its resume state", Required = true };
+        var valSplit = new Option<string?>("--val-split") { Description = "Split to validate on after each epoch (oIoU, mIoU, P@k; picks best.safetensors)" };
+        var valLimit = new Option<int?>("--val-limit") { Description = "Validate on the first N objects of the validation split only" };
+        var trainLimit = new Option<int?>("--limit") { Description = "Train on the first N objects of the split only" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out exactly where it stopped" };
+        var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after this many minutes of training, validate and save a resumable state" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads libtorch may use (default: libtorch's choice; 1 is faster on a busy machine)" };
+        var logEvery = new Option<int>("--log-every") { Description = "Print a progress line every N steps", DefaultValueFactory = _ => 10 };
+        var command = new Command("train", "Train a VPD model (VPD's recipe) and write model files in the product's format")
+        {
+            data, dataset, split, init, trainable, noiseStep, epochs, batch, lr, weightDecay, seed, outDir, valSplit, valLimit, trainLimit,
+            resume, maxMinutes, device, threads, logEvery,
+        };
+        command.SetGuardedAction((parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            TorchThreads.Apply(parse.GetValue(threads));
+            var options = new TrainingOptions
+            {
+                DataRoot = parse.GetValue(data)!.FullName,
+                DatasetId = parse.GetValue(dataset)!,
+                Split = parse.GetValue(split)!,
+                Init = parse.GetValue(init)!,
+                Trainable = TrainableNames.Parse(parse.GetValue(trainable)!),
+                NoiseStep = parse.GetValue(noiseStep),
+                Epochs = parse.GetValue(epochs),
+                BatchSize = parse.GetValue(batch),
+                LearningRate = parse.GetValue(lr),
+                WeightDecay = parse.GetValue(weightDecay),
+                Seed = parse.GetValue(seed),
+                OutDir = parse.GetValue(outDir)!.FullName,
+                ValSplit = parse.GetValue(valSplit),
+                ValLimit = parse.GetValue(valLimit),
+                TrainLimit = parse.GetValue(trainLimit),
+                Resume = parse.GetValue(resume),
+                MaxMinutes = parse.GetValue(maxMinutes),
+                Device = parse.GetValue(device)!,
+            };
+            var every = Math.Max(1, parse.GetValue(logEvery));
+            var result = Trainer.Run(options, new LineProgress<TrainingEvent>(e => Print(output, e, every)), cancellationToken);
+            output.WriteLine(result.Completed
+                ? $"done: {result.EpochsDone} epochs, {result.Steps} steps; last {result.LastModel}" + (result.BestModel is null ? "" : $"; best {result.BestModel} (oIoU {EvalTable.Percent(result.BestOverallIou ?? 0)})")
+                : $"stopped after {result.Steps} steps; continue with --resume (state in {options.OutDir})");
+            return Task.FromResult(result.Completed || !cancellationToken.IsCancellationRequested ? ExitCodes.Ok : ExitCodes.Cancelled);
+        });
+        return command;
+    }
+
+    private static void Print(TextWriter output, TrainingEvent e, int every)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        switch (e)
+        {
+            case TrainingStarted s:
+                output.WriteLine(string.Create(invariant,
+                    $"training {s.Objects} objects, {s.StepsPerEpoch} steps per epoch, {s.TotalSteps} steps, from epoch {s.StartEpoch} step {s.StartStep}; {s.TrainableParameters:N0} trained parameters; stem latents {(s.CachedLatents ? "cached up front" : "computed each step")}; setup {s.SetupTime.TotalSeconds:0.0} s"));
+                break;
+            case LatentsCached l when l.Images == l.Total || l.Images % 256 == 0:
+                output.WriteLine(string.Create(invariant, $"encoding training images with the frozen stem: {l.Images}/{l.Total}, elapsed {l.Elapsed:hh\\:mm\\:ss}"));
+                break;
+            case StepCompleted s when s.Step % every == 0 || s.Step == s.TotalSteps:
+                output.WriteLine(string.Create(invariant,
+                    $"epoch {s.Epoch} step {s.Step}/{s.TotalSteps} loss {s.Loss:0.0000} lr {s.LearningRate:0.00e+00} {s.SamplesPerSecond:0.0} samples/s elapsed {s.Elapsed:hh\\:mm\\:ss}"));
+                break;
+            case ValidationCompleted v:
+                var m = v.Report.Metrics;
+                var precision = string.Join(" ", Enumerable.Range(0, IouAccumulator.Thresholds.Count)
+                    .Select(i => $"P@{IouAccumulator.ThresholdKey(i)} {EvalTable.Percent(m.Precision(i))}"));
+                output.WriteLine(string.Create(invariant,
+                    $"epoch {v.Epoch}{(v.PartialEpoch ? " (partial)" : "")} step {v.Step} {v.Report.Split}: oIoU {EvalTable.Percent(m.OverallIou)} mIoU {EvalTable.Percent(m.MeanIou)} {precision} ({m.Count} sentences, {v.Report.Elapsed.TotalSeconds:0.0} s) elapsed {v.Elapsed:hh\\:mm\\:ss}"));
+                break;
+            case CheckpointSaved c:
+                output.WriteLine($"saved {c.Kind}: {c.Path}");
+                break;
+            case TrainingStopped t:
+                output.WriteLine($"stopped at step {t.Step}: {t.Reason}");
+                break;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Vpd.Cli.Common;
+
+namespace Vpd.Cli.Tests.Commands;
+
+[Collection(ModelVerbsCollection.Name)]
+public sealed class TrainCommandTests(ModelVerbsFixture fixture)
+{
+    [Fact]
+    public async Task Train_TinyOneEpoch_PrintsStepsValidationAndCheckpoints()
+    {
+        var outDir = fixture.NewFolder();
+
+        var (code, output, error) = await CliRun.InvokeAsync(
+            "train", "--data", fixture.DataRoot, "--dataset", "refshapes", "--init", "tiny", "--trainable", "head+adapter+unet",
+            "--epochs", "1", "--batch-size", "2", "--limit", "4", "--lr", "1e-3", "--val-split", "val", "--val-limit", "2",
+            "--out", outDir, "--log-every", "1");
+
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Contains("epoch 1 step 2/2 loss", output, StringComparison.Ordinal);
+        Assert.Contains("val: oIoU", output, StringComparison.Ordinal);
+        Assert.Contains("saved best:", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(outDir, "epoch-001.safetensors")));
+    }
+
+    [Fact]
+    public async Task Train_UnknownTrainable_ExitsBadInputListingChoices()
+    {
+        var (code, _, error) = await CliRun.InvokeAsync(
+            "train", "--data", fixture.DataRoot, "--init", "tiny", "--trainable", "vae", "--out", fixture.NewFolder());
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("head+adapter+unet", error, StringComparison.Ordinal);
+    }
+}
