@@ -1,15 +1,11 @@
 namespace Vpd.Pipeline.Segmentation;
 
 /// <summary>
-/// The segmenter factory that the Functions app and <c>vpd work</c> register: the one place where the
-/// model segmenter is plugged into the queue pipeline.
+/// The segmenter factory that the Functions app and <c>vpd work</c> register: threshold runs (pipeline
+/// benchmarks) get the model-free segmenter, every other run the VPD model through
+/// <see cref="ModelSegmenterFactory"/>.
 /// </summary>
 public static class WorkerSegmenters
 {
-    /// <summary>
-    /// Threshold runs always; model runs once a model segmenter factory (the VPD model's
-    /// <c>ObjectSegmenter</c> behind <see cref="ISegmenterFactory"/>) is passed here. This build has none,
-    /// so a model run's sentences are recorded as failed with a reason that says so.
-    /// </summary>
-    public static SegmenterFactoryByKind Create() => new(model: null);
+    public static SegmenterFactoryByKind Create() => new(new ModelSegmenterFactory());
 }
