@@ -25,10 +25,13 @@ internal static class FunctionsBuildOutput
     }
 
     /// <summary>The function entries, by name.</summary>
-    public static IReadOnlyDictionary<string, JsonObject> Functions()
+    public static IReadOnlyDictionary<string, JsonObject> Functions() => Functions(MetadataPath());
+
+    /// <summary>The function entries of the <c>functions.metadata</c> at <paramref name="metadataPath"/>, by name.</summary>
+    public static IReadOnlyDictionary<string, JsonObject> Functions(string metadataPath)
     {
-        var root = JsonNode.Parse(File.ReadAllText(MetadataPath())) as JsonArray
-            ?? throw new InvalidDataException($"{MetadataPath()} is not a JSON array");
+        var root = JsonNode.Parse(File.ReadAllText(metadataPath)) as JsonArray
+            ?? throw new InvalidDataException($"{metadataPath} is not a JSON array");
         return root.OfType<JsonObject>().ToDictionary(f => (string)f["name"]!, f => f);
     }
 
