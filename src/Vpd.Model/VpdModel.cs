@@ -1,6 +1,7 @@
 using TorchSharp;
 using Vpd.Model.Clip;
 using Vpd.Model.Config;
+using Vpd.Model.Nn;
 using static TorchSharp.torch;
 
 namespace Vpd.Model;
@@ -36,8 +37,8 @@ public sealed class VpdModel : IDisposable
     /// <summary>Where the weights live.</summary>
     public Device Device => Refer.Gamma.device;
 
-    /// <summary>The weights' floating-point type.</summary>
-    public ScalarType DType => Refer.Gamma.dtype;
+    /// <summary>The compute type of the per-sentence parts (text encoder, UNet, head); see <see cref="To"/>.</summary>
+    public ScalarType DType => MixedPrecision.WeightType(TextEncoder);
 
     /// <summary>Token ids [K, token_length] of <paramref name="sentences"/> on the model's device.</summary>
     public Tensor TokenIds(IReadOnlyList<string> sentences)
@@ -61,11 +62,23 @@ public sealed class VpdModel : IDisposable
         return this;
     }
 
-    /// <summary>Moves the weights to <paramref name="device"/> and <paramref name="dtype"/> in place.</summary>
+    /// <summary>
+    /// Moves the weights to <paramref name="device"/> and <paramref name="dtype"/> in place. In bfloat16 the
+    /// VAE encoder stays float32: it runs once per image (latents are cached), and it is what keeps the
+    /// argmax masks within 97% of float32's on the golden case (docs/performance.md).
+    /// </summary>
     public VpdModel To(Device device, ScalarType dtype)
     {
         TextEncoder.to(device).to(dtype);
-        Refer.to(device).to(dtype);
+        Refer.to(device);
+        if (dtype == ScalarType.BFloat16)
+        {
+            Refer.ToBFloat16(keepVaeFloat32: true);
+        }
+        else
+        {
+            Refer.to(dtype);
+        }
         return this;
     }
 

@@ -151,7 +151,8 @@ public sealed class ObjectSegmenter : IDisposable
         {
             throw new ArgumentException($"image {imageId}: expected 3 x {size} x {size} = {3L * size * size} values, got {pixels.Length}");
         }
-        using var input = torch.tensor(pixels, [1, 3, size, size]).to(model.Device).to_type(model.DType);
+        // Float32 in: VpdRefer converts the image to the VAE encoder's own type, which stays float32 in bfloat16 models.
+        using var input = torch.tensor(pixels, [1, 3, size, size]).to(model.Device);
         var latents = model.Refer.PredictLatents(input).DetachFromDisposeScope();
         cache.Add(imageId, latents);
         return latents;
