@@ -1,13 +1,15 @@
 using System.CommandLine;
+using System.Globalization;
 using Vpd.Cli.Common;
 using Vpd.Core.Contracts;
 using Vpd.Core.Refer;
 using Vpd.Core.Synthetic;
-using Vpd.Pipeline;
+using Vpd.Model.Training;
 using Vpd.Pipeline.Enqueue;
 using Vpd.Pipeline.Segmentation;
 using Vpd.Pipeline.Storage;
 using Vpd.Pipeline.Worker;
+using Vpd.Pipeline;
 
 namespace Vpd.Cli.Commands;
 
@@ -34,9 +36,14 @@ public static class DemoCommand
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N referred objects of the val split" };
         var noiseStep = CommonOptions.NoiseStep();
         var noiseSeed = CommonOptions.NoiseSeed();
+        var trainMinutes = new Option<double>("--train-minutes")
+        {
+            Description = "When no trained model exists: train the Tiny model on RefShapes for this many minutes first",
+            DefaultValueFactory = _ => 20,
+        };
         var command = new Command("demo", "Run the whole pipeline locally on RefShapes and print the metrics")
         {
-            data, model, segmenter, workers, limit, noiseStep, noiseSeed,
+            data, model, segmenter, workers, limit, noiseStep, noiseSeed, trainMinutes,
         };
         var storage = StorageOptions.AddTo(command);
         command.SetGuardedAction(async (parse, cancellationToken) =>
@@ -49,24 +56,14 @@ public static class DemoCommand
             if (!useThreshold)
             {
                 modelSpec ??= FindRepoModel();
-                if (modelSpec is null)
-                {
-                    io.Error.WriteLine(
-                        $"no trained model: {Path.Combine(RepoModelPath)} is not in the repository. Train the Tiny model on RefShapes " +
-                        "with `vpd train` and pass it with --model, or run `vpd demo --segmenter threshold` to see the pipeline without a model.");
-                    return ExitCodes.CheckFailed;
-                }
-                if (segmenters is SegmenterFactoryByKind { HasModel: false })
-                {
-                    io.Error.WriteLine(
-                        "this build's workers have no model segmenter (see WorkerSegmenters), so a model run would only record failures; " +
-                        "run `vpd demo --segmenter threshold` to see the pipeline without a model.");
-                    return ExitCodes.CheckFailed;
-                }
             }
 
             var dataRoot = parse.GetValue(data)?.FullName ?? DefaultDataRoot();
             EnsureRefShapes(dataRoot, output);
+            if (!useThreshold && modelSpec is null)
+            {
+                modelSpec = TrainTinyModel(dataRoot, parse.GetValue(trainMinutes), output, cancellationToken);
+            }
 
             await using var azurite = await LocalAzurite.EnsureAsync(parse, storage, output, cancellationToken);
             using var temp = new TempFolder("vpd-demo");
@@ -115,6 +112,28 @@ public static class DemoCommand
             return end.Metrics?.State == RunState.Complete ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Trains a Tiny model from random initialisation on RefShapes with the recipe that produced the
+    /// repository's checkpoint (docs/training.md), for a bounded time, and returns its best model file.
+    /// </summary>
+    private static string TrainTinyModel(string dataRoot, double minutes, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (!(minutes > 0))
+        {
+            throw new ArgumentException($"--train-minutes must be positive, got {minutes}");
+        }
+        var outDir = Path.Combine(Path.GetDirectoryName(dataRoot.TrimEnd(Path.DirectorySeparatorChar)) ?? dataRoot, "tiny-refshapes-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        output.WriteLine($"model: no trained model in the repository; training the Tiny model for up to {minutes} minutes into {outDir}");
+        var options = new TrainingOptions
+        {
+            DataRoot = dataRoot, DatasetId = ReferDatasetLayout.RefShapes.Id, Init = TrainingOptions.TinyInit, OutDir = outDir,
+            Trainable = TrainableParts.HeadAdapterUnet, Epochs = 8, BatchSize = 16, LearningRate = 1e-3, Seed = 1,
+            ValSplit = "val", ValLimit = 300, MaxMinutes = minutes,
+        };
+        var result = Trainer.Run(options, new LineProgress<TrainingEvent>(e => TrainCommand.Print(output, e, 50)), cancellationToken);
+        return result.BestModel ?? result.LastModel;
     }
 
     /// <summary><c>$XDG_CACHE_HOME/vpd/data</c>, else <c>~/.cache/vpd/data</c>.</summary>

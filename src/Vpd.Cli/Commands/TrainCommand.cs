@@ -75,7 +75,7 @@ public static class TrainCommand
         return command;
     }
 
-    private static void Print(TextWriter output, TrainingEvent e, int every)
+    internal static void Print(TextWriter output, TrainingEvent e, int every)
     {
         var invariant = CultureInfo.InvariantCulture;
         switch (e)
