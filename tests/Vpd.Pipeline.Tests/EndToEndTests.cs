@@ -101,6 +101,34 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Worker_KilledMidMessage_AnotherWorkerFinishesWithOneRowPerSentence()
+    {
+        using var bed = new PipelineTestBed(azurite);
+        var request = bed.Request("run-killed", bed.Objects(4));
+        await bed.Services.Enqueuer.EnqueueAsync(request, null, default);
+        // A worker that dies holds its messages until their visibility timeout ends: two it took and never
+        // touched, two it finished writing but never deleted (killed between the writes and the delete).
+        var taken = (await bed.Storage.ExpressionsQueue.ReceiveMessagesAsync(4, TimeSpan.FromSeconds(2))).Value;
+        Assert.Equal(4, taken.Length);
+        foreach (var m in taken.Take(2))
+        {
+            await bed.Services.Processor.ProcessAsync(m.MessageText, m.DequeueCount, default);
+        }
+
+        var metrics = await RunWorkerUntilDoneAsync(bed, "run-killed");
+
+        var expected = PipelineTestBed.InProcessMetrics(request);
+        var rows = await bed.RowsAsync("run-killed");
+        Assert.Equal(expected.Count, rows.Count);
+        Assert.Equal(rows.Count, rows.Select(r => r.RowKey).Distinct().Count());
+        Assert.Equal(RunState.Complete, metrics.State);
+        Assert.Equal(expected.Count, metrics.Counts.Succeeded);
+        Assert.Equal(expected.OverallIou, metrics.OverallIou);
+        Assert.Equal(expected.MeanIou, metrics.MeanIou);
+        Assert.Equal(0, (await bed.Storage.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
     public async Task Enqueue_WireFormat_IsBase64Json()
     {
         using var bed = new PipelineTestBed(azurite);
