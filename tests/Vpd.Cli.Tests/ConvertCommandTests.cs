@@ -13,7 +13,7 @@ public sealed class ConvertCommandTests
         var sd = TinyCheckpoints.WriteStableDiffusion(dir.Path);
         var output = dir.File("model.safetensors");
 
-        var result = await CliRunner.RunAsync("convert", sd, TinyCheckpoints.PthPath, "--out", output,
+        var result = await CliRun.InvokeAsync("convert", sd, TinyCheckpoints.PthPath, "--out", output,
             "--tokenizer", TinyCheckpoints.TokenizerDir, "--config", TinyCheckpoints.WriteConfig(dir.Path));
 
         Assert.True(result.ExitCode == 0, result.Error);
@@ -40,7 +40,7 @@ public sealed class ConvertCommandTests
         var sd = TinyCheckpoints.WriteStableDiffusion(dir.Path);
         var output = dir.File("model.safetensors");
 
-        var result = await CliRunner.RunAsync("convert", sd, TinyCheckpoints.PthPath, "--out", output,
+        var result = await CliRun.InvokeAsync("convert", sd, TinyCheckpoints.PthPath, "--out", output,
             "--tokenizer", TinyCheckpoints.TokenizerDir, "--config", TinyCheckpoints.WriteConfig(dir.Path), "--token-length", "77");
 
         Assert.Equal(2, result.ExitCode);
@@ -54,7 +54,7 @@ public sealed class ConvertCommandTests
         using var dir = new TempDir();
         var missing = dir.File("v1-5-pruned-emaonly.safetensors");
 
-        var result = await CliRunner.RunAsync("convert", missing, "--out", dir.File("model.safetensors"));
+        var result = await CliRun.InvokeAsync("convert", missing, "--out", dir.File("model.safetensors"));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(missing, result.Error);
@@ -68,7 +68,7 @@ public sealed class ConvertCommandTests
         var evil = TinyCheckpoints.WriteEvilPth(dir.Path);
         var output = dir.File("model.safetensors");
 
-        var result = await CliRunner.RunAsync("convert", evil, "--out", output);
+        var result = await CliRun.InvokeAsync("convert", evil, "--out", output);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("os.system", result.Error);
@@ -82,13 +82,13 @@ public sealed class ConvertCommandTests
         using var dir = new TempDir();
         var sd = TinyCheckpoints.WriteStableDiffusion(dir.Path);
 
-        var result = await CliRunner.RunAsync("convert", sd, "--out", dir.File("model.safetensors"),
+        var result = await CliRun.InvokeAsync("convert", sd, "--out", dir.File("model.safetensors"),
             "--tokenizer", TinyCheckpoints.TokenizerDir, "--config", TinyCheckpoints.WriteConfig(dir.Path));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(sd, result.Error);
         Assert.Contains("fresh head", result.Error);
-        var fresh = await CliRunner.RunAsync("convert", sd, "--out", dir.File("fresh.safetensors"),
+        var fresh = await CliRun.InvokeAsync("convert", sd, "--out", dir.File("fresh.safetensors"),
             "--tokenizer", TinyCheckpoints.TokenizerDir, "--config", TinyCheckpoints.WriteConfig(dir.Path), "--fresh-head");
         Assert.True(fresh.ExitCode == 0, fresh.Error);
         Assert.True(VpdModelFile.IsModelFile(dir.File("fresh.safetensors")));

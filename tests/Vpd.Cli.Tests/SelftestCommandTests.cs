@@ -11,7 +11,7 @@ public sealed class SelftestCommandTests
     {
         var golden = RepoPaths.GoldenDir();
 
-        var result = await CliRunner.RunAsync("selftest", "--golden", golden);
+        var result = await CliRun.InvokeAsync("selftest", "--golden", golden);
 
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.DoesNotContain("FAIL", result.Output);
@@ -33,7 +33,7 @@ public sealed class SelftestCommandTests
         tensors[perturbed][0, 0, 0, 0] = tensors[perturbed][0, 0, 0, 0] + 1e-3f;
         SafetensorsFile.Save(dir.File("unet_tiny.safetensors"), header.Entries.Select(e => new KeyValuePair<string, Tensor>(e.Name, tensors[e.Name])), header.Metadata);
 
-        var result = await CliRunner.RunAsync("selftest", "--golden", dir.Path);
+        var result = await CliRun.InvokeAsync("selftest", "--golden", dir.Path);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"failed: FAIL  unet/{perturbed}", result.Error);
@@ -46,7 +46,7 @@ public sealed class SelftestCommandTests
     {
         var golden = RepoPaths.GoldenDir();
 
-        var result = await CliRunner.RunAsync("selftest", "--golden", golden, "--json");
+        var result = await CliRun.InvokeAsync("selftest", "--golden", golden, "--json");
 
         Assert.True(result.ExitCode == 0, result.Error);
         using var doc = System.Text.Json.JsonDocument.Parse(result.Output);
@@ -62,7 +62,7 @@ public sealed class SelftestCommandTests
     {
         var missing = Path.Combine(Path.GetTempPath(), "vpd-no-golden-here");
 
-        var result = await CliRunner.RunAsync("selftest", "--golden", missing);
+        var result = await CliRun.InvokeAsync("selftest", "--golden", missing);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(missing, result.Error);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Vpd.Cli.Tests.PipelineVerbs;
+namespace Vpd.Cli.Tests;
 
 /// <summary>What one in-process <c>vpd</c> invocation returned and printed.</summary>
 internal sealed record CliResult(int ExitCode, string Output, string Error)
