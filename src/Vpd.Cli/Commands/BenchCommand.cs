@@ -17,7 +17,8 @@ public static class BenchCommand
         return bench;
     }
 
-    private static Command CreateModel()
+    // The model and layout benchmarks build the same random model: preset, size, dtype, threads.
+    private static (Option<string> Preset, Option<int?> Size, Option<string> DType, Option<int> Threads) ModelShapeOptions()
     {
         var preset = new Option<string>("--preset") { Description = "Model preset: sd15 or tiny", DefaultValueFactory = _ => "sd15" };
         preset.AcceptOnlyFromAmong("sd15", "tiny");
@@ -25,6 +26,12 @@ public static class BenchCommand
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
         dtype.AcceptOnlyFromAmong("float32", "bfloat16");
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
+        return (preset, size, dtype, threads);
+    }
+
+    private static Command CreateModel()
+    {
+        var (preset, size, dtype, threads) = ModelShapeOptions();
         var sentences = new Option<int>("--sentences") { Description = "Sentences per image (batch of CLIP, UNet and head)", DefaultValueFactory = _ => 1 };
         var runs = new Option<int>("--runs") { Description = "Timed runs per stage (median reported)", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs per stage first", DefaultValueFactory = _ => 1 };
@@ -78,12 +85,7 @@ public static class BenchCommand
 
     private static Command CreateLayout()
     {
-        var preset = new Option<string>("--preset") { Description = "Model preset: sd15 or tiny", DefaultValueFactory = _ => "sd15" };
-        preset.AcceptOnlyFromAmong("sd15", "tiny");
-        var size = new Option<int?>("--size") { Description = "Image side in pixels (default: the preset's)" };
-        var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
-        dtype.AcceptOnlyFromAmong("float32", "bfloat16");
-        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
+        var (preset, size, dtype, threads) = ModelShapeOptions();
         var runs = new Option<int>("--runs") { Description = "Timed rounds (each times both layouts)", DefaultValueFactory = _ => 3 };
         var command = new Command("layout", "Time the VAE encoder and the UNet + head in NCHW and channels-last, interleaved (before/after on a shared machine)");
         foreach (var option in new Option[] { preset, size, dtype, threads, runs })
