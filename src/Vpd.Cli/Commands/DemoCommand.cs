@@ -115,8 +115,8 @@ public static class DemoCommand
     }
 
     /// <summary>
-    /// Trains a Tiny model from random initialisation on RefShapes with the recipe that produced the
-    /// repository's checkpoint (docs/training.md), for a bounded time, and returns its best model file.
+    /// Trains a Tiny model from random initialisation on RefShapes with the first stage of the recipe
+    /// that produced the repository's checkpoint (README), for a bounded time, and returns its best model file.
     /// </summary>
     private static string TrainTinyModel(string dataRoot, double minutes, TextWriter output, CancellationToken cancellationToken)
     {
