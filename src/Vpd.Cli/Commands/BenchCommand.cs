@@ -18,7 +18,7 @@ public static class BenchCommand
     }
 
     // The model and layout benchmarks build the same random model: preset, size, dtype, threads.
-    private static (Option<string> Preset, Option<int?> Size, Option<string> DType, Option<int> Threads) ModelShapeOptions()
+    private static ModelShape ModelShapeOptions()
     {
         var preset = new Option<string>("--preset") { Description = "Model preset: sd15 or tiny", DefaultValueFactory = _ => "sd15" };
         preset.AcceptOnlyFromAmong("sd15", "tiny");
@@ -26,12 +26,28 @@ public static class BenchCommand
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
         dtype.AcceptOnlyFromAmong("float32", "bfloat16");
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
-        return (preset, size, dtype, threads);
+        return new ModelShape(preset, size, dtype, threads);
+    }
+
+    private sealed record ModelShape(Option<string> Preset, Option<int?> Size, Option<string> DType, Option<int> Threads)
+    {
+        public void Deconstruct(out Option<string> preset, out Option<int?> size, out Option<string> dtype, out Option<int> threads) =>
+            (preset, size, dtype, threads) = (Preset, Size, DType, Threads);
+
+        /// <summary>The benchmark options these four options set; the caller adds the rest with <c>with</c>.</summary>
+        public ModelBenchmarkOptions Read(ParseResult parse) => new()
+        {
+            Preset = parse.GetValue(Preset)!,
+            Size = parse.GetValue(Size),
+            DType = parse.GetValue(DType) == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32,
+            Threads = parse.GetValue(Threads),
+        };
     }
 
     private static Command CreateModel()
     {
-        var (preset, size, dtype, threads) = ModelShapeOptions();
+        var shape = ModelShapeOptions();
+        var (preset, size, dtype, threads) = shape;
         var sentences = new Option<int>("--sentences") { Description = "Sentences per image (batch of CLIP, UNet and head)", DefaultValueFactory = _ => 1 };
         var runs = new Option<int>("--runs") { Description = "Timed runs per stage (median reported)", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs per stage first", DefaultValueFactory = _ => 1 };
@@ -60,12 +76,8 @@ public static class BenchCommand
         }
         command.SetGuardedAction((parse, _) =>
         {
-            var options = new ModelBenchmarkOptions
+            var options = shape.Read(parse) with
             {
-                Preset = parse.GetValue(preset)!,
-                Size = parse.GetValue(size),
-                DType = parse.GetValue(dtype) == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32,
-                Threads = parse.GetValue(threads),
                 Sentences = parse.GetValue(sentences),
                 Runs = parse.GetValue(runs),
                 Warmup = parse.GetValue(warmup),
@@ -75,9 +87,9 @@ public static class BenchCommand
                 KeepVaeFloat32 = parse.GetValue(vaeFloat32),
                 GoldenCasePath = parse.GetValue(goldenCase)?.FullName ?? GoldenFile("vpd_refer_tiny.safetensors"),
             };
-            Action<string>? log = parse.GetValue(quiet) ? null : line => Console.Error.WriteLine(line);
+            Action<string>? log = parse.GetValue(quiet) ? null : line => parse.InvocationConfiguration.Error.WriteLine(line);
             var result = ModelBenchmark.Run(options, log);
-            BenchReport.Print(result, Console.Out);
+            BenchReport.Print(result, parse.InvocationConfiguration.Output);
             return Task.FromResult(result.Stages.All(s => s.Finite) ? ExitCodes.Ok : ExitCodes.CheckFailed);
         });
         return command;
@@ -85,7 +97,8 @@ public static class BenchCommand
 
     private static Command CreateLayout()
     {
-        var (preset, size, dtype, threads) = ModelShapeOptions();
+        var shape = ModelShapeOptions();
+        var (preset, size, dtype, threads) = shape;
         var runs = new Option<int>("--runs") { Description = "Timed rounds (each times both layouts)", DefaultValueFactory = _ => 3 };
         var command = new Command("layout", "Time the VAE encoder and the UNet + head in NCHW and channels-last, interleaved (before/after on a shared machine)");
         foreach (var option in new Option[] { preset, size, dtype, threads, runs })
@@ -94,18 +107,14 @@ public static class BenchCommand
         }
         command.SetGuardedAction((parse, _) =>
         {
-            var options = new ModelBenchmarkOptions
+            var options = shape.Read(parse) with
             {
-                Preset = parse.GetValue(preset)!,
-                Size = parse.GetValue(size),
-                DType = parse.GetValue(dtype) == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32,
-                Threads = parse.GetValue(threads),
                 Runs = parse.GetValue(runs),
             };
-            foreach (var timing in LayoutComparison.Run(options, line => Console.Error.WriteLine(line)))
+            foreach (var timing in LayoutComparison.Run(options, line => parse.InvocationConfiguration.Error.WriteLine(line)))
             {
                 string Ms(IReadOnlyList<double> values) => string.Join(", ", values.Select(v => v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)));
-                Console.WriteLine(
+                parse.InvocationConfiguration.Output.WriteLine(
                     $"{timing.Stage}: nchw [{Ms(timing.NchwMs)}] ms, channels-last [{Ms(timing.ChannelsLastMs)}] ms, "
                     + $"median speed-up {timing.Speedup.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}x");
             }
