@@ -22,7 +22,8 @@ public sealed class PipelineServices : IDisposable
         Manifests = new ManifestStore(storage);
         Models = new ModelCache(storage, segmenters, modelCacheDirectory);
         Failures = new FailureRecorder(storage, time);
-        Processor = new ExpressionProcessor(storage, Manifests, Models, Failures, time);
+        Inputs = new InputStore(storage);
+        Processor = new ExpressionProcessor(storage, Manifests, Inputs, Models, Failures, time);
         Poison = new PoisonHandler(Failures);
         Aggregator = new RunAggregator(storage, Failures, aggregator ?? new AggregatorOptions(), time);
         Enqueuer = new RunEnqueuer(storage, time);
@@ -31,6 +32,8 @@ public sealed class PipelineServices : IDisposable
     public StorageClients Storage { get; }
 
     public ManifestStore Manifests { get; }
+
+    public InputStore Inputs { get; }
 
     public ModelCache Models { get; }
 

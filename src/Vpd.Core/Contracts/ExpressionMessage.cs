@@ -4,7 +4,9 @@ namespace Vpd.Core.Contracts;
 
 /// <summary>
 /// The vpd-expressions queue message: one referred object of a run, with all its sentences. It
-/// names blobs (image, truth) by id; the pixels stay in Blob Storage.
+/// names blobs (image, truth) by id; the pixels stay in Blob Storage. The optional content hashes
+/// let a worker prove it read the bytes the run was enqueued with, and cache an image shared by
+/// several objects without asking storage again (older messages without them still work).
 /// </summary>
 public sealed record ExpressionMessage
 {
@@ -17,6 +19,12 @@ public sealed record ExpressionMessage
     public required string ImageId { get; init; }
 
     public required IReadOnlyList<SentenceItem> Sentences { get; init; }
+
+    /// <summary>SHA-256 (lowercase hex) of the image blob's bytes at enqueue time, or null.</summary>
+    public string? ImageSha256 { get; init; }
+
+    /// <summary>SHA-256 (lowercase hex) of the truth mask blob's bytes at enqueue time, or null.</summary>
+    public string? TruthSha256 { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, ContractJson.Options);
 
@@ -40,6 +48,14 @@ public sealed record ExpressionMessage
         Ids.Validate(Dataset, "dataset");
         Ids.Validate(RefId, "refId");
         Ids.Validate(ImageId, "imageId");
+        if (ImageSha256 is not null)
+        {
+            Ids.ValidateSha256(ImageSha256, "imageSha256");
+        }
+        if (TruthSha256 is not null)
+        {
+            Ids.ValidateSha256(TruthSha256, "truthSha256");
+        }
         if (Sentences.Count == 0)
         {
             throw new InvalidDataException($"message for run '{Run}', refId '{RefId}' has no sentences");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
@@ -52,18 +53,21 @@ public sealed class RunEnqueuer(StorageClients storage, TimeProvider time)
         manifest.Validate("enqueue request");
         var (manifestSha, manifestExisted) = await WriteManifestAsync(manifest, cancellationToken);
 
+        // The messages carry each input's hash: workers check what they read against it.
+        var imageShas = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var truthShas = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var images = request.Objects.DistinctBy(o => o.ImageId).ToList();
         var (imagesUploaded, imagesSkipped) = await UploadAllAsync(
             images, "images",
             async (o, ct) => await UploadIfChangedAsync(
                 storage.Inputs.GetBlobClient(StorageLayout.ImageBlob(request.Dataset, o.ImageId)),
-                await File.ReadAllBytesAsync(o.ImagePath, ct), "image/jpeg", ct),
+                await File.ReadAllBytesAsync(o.ImagePath, ct), "image/jpeg", sha => imageShas[o.ImageId] = sha, ct),
             request.Parallelism, progress, cancellationToken);
         var (truthUploaded, truthSkipped) = await UploadAllAsync(
             request.Objects, "truth",
             (o, ct) => UploadIfChangedAsync(
                 storage.Inputs.GetBlobClient(StorageLayout.TruthBlob(request.Dataset, o.RefId)),
-                MaskPng.Encode(o.Truth), "image/png", ct),
+                MaskPng.Encode(o.Truth), "image/png", sha => truthShas[o.RefId] = sha, ct),
             request.Parallelism, progress, cancellationToken);
 
         var recorded = await RecordedSampleKeysAsync(request.Run, cancellationToken);
@@ -79,6 +83,7 @@ public sealed class RunEnqueuer(StorageClients storage, TimeProvider time)
                 var message = new ExpressionMessage
                 {
                     Run = request.Run, Dataset = request.Dataset, RefId = o.RefId, ImageId = o.ImageId, Sentences = o.Sentences,
+                    ImageSha256 = imageShas[o.ImageId], TruthSha256 = truthShas[o.RefId],
                 };
                 await storage.ExpressionsQueue.SendMessageAsync(message.ToJson(), TimeSpan.Zero, NeverExpires, cancellationToken);
                 enqueued++;
@@ -207,9 +212,11 @@ public sealed class RunEnqueuer(StorageClients storage, TimeProvider time)
     }
 
     /// <summary>Uploads unless the blob exists with the same SHA-256 in its metadata. Returns whether it uploaded.</summary>
-    private static async Task<bool> UploadIfChangedAsync(BlobClient blob, byte[] content, string contentType, CancellationToken cancellationToken)
+    private static async Task<bool> UploadIfChangedAsync(
+        BlobClient blob, byte[] content, string contentType, Action<string> hashed, CancellationToken cancellationToken)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
+        hashed(sha);
         try
         {
             var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);

@@ -21,7 +21,7 @@ namespace Vpd.Pipeline.Processing;
 /// derived from the message, so processing a message twice changes nothing.
 /// </summary>
 public sealed class ExpressionProcessor(
-    StorageClients storage, ManifestStore manifests, ModelCache models, FailureRecorder failures, TimeProvider time)
+    StorageClients storage, ManifestStore manifests, InputStore inputs, ModelCache models, FailureRecorder failures, TimeProvider time)
 {
     /// <summary>The Functions entry point: the message text as the queue trigger binds it.</summary>
     /// <param name="dequeueCount">Delivery attempt (1 on first delivery), stored on rows for diagnosis.</param>
@@ -72,13 +72,7 @@ public sealed class ExpressionProcessor(
                 $"message for refId '{message.RefId}' names dataset '{message.Dataset}' but run '{message.Run}' evaluates '{manifest.Dataset}'");
         }
         var size = manifest.ImageSize;
-        var truthName = StorageLayout.TruthBlob(message.Dataset, message.RefId);
-        var truth = MaskPng.Decode(
-            await DownloadInputAsync(truthName, "truth mask", cancellationToken), size, size,
-            $"{storage.Names.InputsContainer}/{truthName}");
-        var imageName = StorageLayout.ImageBlob(message.Dataset, message.ImageId);
-        var image = ImageFiles.DecodeRgb(
-            await DownloadInputAsync(imageName, "image", cancellationToken), $"{storage.Names.InputsContainer}/{imageName}");
+        var (image, truth) = await inputs.ReadAsync(message, size, cancellationToken);
 
         var usable = message.Sentences.Where(s => !string.IsNullOrWhiteSpace(s.Text)).ToList();
         var empty = message.Sentences.Where(s => string.IsNullOrWhiteSpace(s.Text)).ToList();
@@ -118,19 +112,6 @@ public sealed class ExpressionProcessor(
         await Task.WhenAll(uploads);
         await FailureRecorder.UpsertAllAsync(storage.Samples, rows, cancellationToken);
         return new ProcessOutcome(usable.Count, empty.Count, empty.Count > 0 ? "empty sentence" : null);
-    }
-
-    private async Task<byte[]> DownloadInputAsync(string blobName, string what, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var content = await storage.Inputs.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
-            return content.Value.Content.ToArray();
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            throw new InvalidDataException($"{what} {storage.Names.InputsContainer}/{blobName} not found", e);
-        }
     }
 
     /// <summary>A segmenter that breaks its contract is a bug, not bad input: it throws so the message retries and is seen.</summary>
