@@ -21,28 +21,19 @@ public static class ConvertCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var output = new Option<string>("--out") { Description = "The model file to write (.safetensors)", Required = true };
-        var tokenizer = new Option<string?>("--tokenizer") { Description = "Folder with the CLIP tokenizer's vocab.json and merges.txt" };
-        var tokenLength = new Option<int?>("--token-length")
-        {
-            Description = "Tokens per sentence (40: RefCOCO/RefCOCO+, 77: RefCOCOg); default: the VPD checkpoint's args, else 40",
-        };
-        var config = new Option<string?>("--config")
-        {
-            Description = "Model config JSON (the 'config' layout of a model file) instead of the Stable Diffusion v1.5 preset",
-        };
+        var import = new ImportOptions();
         var freshHead = new Option<bool>("--fresh-head")
         {
             Description = "Accept a Stable Diffusion file without a VPD checkpoint: gamma, adapter and head get VPD's initialisation (to train from)",
         };
-        var command = new Command("convert", "Convert checkpoints into a VPD model file") { inputs, output, tokenizer, tokenLength, config, freshHead };
+        var command = new Command("convert", "Convert checkpoints into a VPD model file") { inputs, output, freshHead };
+        import.AddTo(command);
         command.SetGuardedAction((parseResult, cancellationToken) =>
         {
-            var options = new CheckpointImportOptions(
-                ReadConfig(parseResult.GetValue(config)),
-                parseResult.GetValue(tokenLength),
-                parseResult.GetValue(freshHead));
+            var options = import.Read(parseResult, parseResult.GetValue(freshHead));
             var outputPath = parseResult.GetValue(output)!;
-            return Task.FromResult(Run(parseResult.GetValue(inputs) ?? [], parseResult.GetValue(tokenizer), outputPath, options, parseResult.InvocationConfiguration, cancellationToken));
+            return Task.FromResult(Run(
+                parseResult.GetValue(inputs) ?? [], parseResult.GetValue(import.Tokenizer), outputPath, options, parseResult.InvocationConfiguration, cancellationToken));
         });
         return command;
     }
@@ -59,43 +50,14 @@ public static class ConvertCommand
         {
             throw new DirectoryNotFoundException($"output folder not found: {outputDir}");
         }
-        var imported = CheckpointImporter.Import(inputs, tokenizerDir, options);
-        using var model = imported.Model;
-        foreach (var warning in imported.Warnings)
-        {
-            io.Error.WriteLine($"warning: {warning}");
-        }
         cancellationToken.ThrowIfCancellationRequested();
-        var provenance = ConvertProvenance.Describe(imported.Sources, imported.Sources.Any(s => s.Kind == CheckpointKind.ProductModel) ? null : tokenizerDir);
-        // Written beside the target and moved into place, so an interrupted run never leaves a truncated model file.
-        var partial = outputFull + ".partial";
-        try
-        {
-            VpdModelFile.Save(model, partial, provenance);
-            File.Move(partial, outputFull, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(partial);
-        }
+        var imported = ImportOptions.ImportAndSave(inputs, tokenizerDir, options, outputFull, io.Error);
+        using var model = imported.Model;
         foreach (var source in imported.Sources)
         {
             io.Output.WriteLine($"read {source.Path} ({source.Kind})");
         }
         io.Output.WriteLine($"wrote {outputPath} (token_length {model.Config.Refer.TokenLength}, image_size {model.Config.Refer.ImageSize}, sha256 {VpdModelFile.Sha256(outputFull)})");
         return ExitCodes.Ok;
-    }
-
-    private static VpdModelConfig? ReadConfig(string? path)
-    {
-        if (path is null)
-        {
-            return null;
-        }
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"model config not found: {path}", path);
-        }
-        return VpdModelConfig.FromJson(File.ReadAllText(path), path);
     }
 }

@@ -9,7 +9,9 @@ namespace Vpd.Cli.Commands;
 /// <summary>
 /// <c>vpd train</c>: trains a VPD model on a referring dataset with VPD's recipe and writes model files in
 /// the product's format (per epoch, best by validation oIoU, and last with its resume state).
-/// <c>--init tiny</c> starts a randomly initialised Tiny model with the RefShapes tokenizer.
+/// <c>--init tiny</c> starts a randomly initialised Tiny model with the RefShapes tokenizer; <c>--init</c> with
+/// released checkpoints (a Stable Diffusion file, optionally a VPD <c>.pth</c>) imports them first, as
+/// <c>vpd convert --fresh-head</c> would, into <c>init.safetensors</c> in the run's folder.
 /// </summary>
 public static class TrainCommand
 {
@@ -18,7 +20,15 @@ public static class TrainCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "Data root holding the dataset folders and images/mscoco/images/train2014", Required = true };
         var dataset = new Option<string>("--dataset") { Description = "Dataset id: refcoco, refcocoplus (or refcoco+), refcocog-umd, refcocog-google, refshapes", DefaultValueFactory = _ => "refshapes" };
         var split = new Option<string>("--split") { Description = "Split to train on", DefaultValueFactory = _ => "train" };
-        var init = new Option<string>("--init") { Description = "A VPD model file to start from, or 'tiny' (random Tiny model, RefShapes tokenizer)", Required = true };
+        var init = new Option<string[]>("--init")
+        {
+            Description = "What to start from: a VPD model file; a Stable Diffusion v1 file (+ optionally a VPD .pth; needs --tokenizer), "
+                + "imported with a fresh head where no .pth is given; or 'tiny' (random Tiny model, RefShapes tokenizer)",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var import = new ImportOptions();
         var trainable = new Option<string>("--trainable") { Description = "What trains: " + string.Join(" | ", TrainableNames.Names), DefaultValueFactory = _ => "head" };
         var noiseStep = new Option<int>("--noise-step") { Description = "Diffusion noise step T in 0..999 added to the latents (0: none)", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs (passes over the objects, one random sentence each)", DefaultValueFactory = _ => 1 };
@@ -40,16 +50,19 @@ public static class TrainCommand
             data, dataset, split, init, trainable, noiseStep, epochs, batch, lr, weightDecay, seed, outDir, valSplit, valLimit, trainLimit,
             resume, maxMinutes, device, threads, logEvery,
         };
+        import.AddTo(command);
         command.SetGuardedAction((parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             TorchThreads.Apply(parse.GetValue(threads));
+            var outFolder = parse.GetValue(outDir)!.FullName;
+            var initModel = TrainInit.Resolve(parse.GetValue(init) ?? [], parse, import, outFolder, parse.GetValue(resume), output, parse.InvocationConfiguration.Error);
             var options = new TrainingOptions
             {
                 DataRoot = parse.GetValue(data)!.FullName,
                 DatasetId = parse.GetValue(dataset)!,
                 Split = parse.GetValue(split)!,
-                Init = parse.GetValue(init)!,
+                Init = initModel,
                 Trainable = TrainableNames.Parse(parse.GetValue(trainable)!),
                 NoiseStep = parse.GetValue(noiseStep),
                 Epochs = parse.GetValue(epochs),
@@ -57,7 +70,7 @@ public static class TrainCommand
                 LearningRate = parse.GetValue(lr),
                 WeightDecay = parse.GetValue(weightDecay),
                 Seed = parse.GetValue(seed),
-                OutDir = parse.GetValue(outDir)!.FullName,
+                OutDir = outFolder,
                 ValSplit = parse.GetValue(valSplit),
                 ValLimit = parse.GetValue(valLimit),
                 TrainLimit = parse.GetValue(trainLimit),

@@ -31,4 +31,46 @@ public sealed class TrainCommandTests(ModelVerbsFixture fixture)
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("head+adapter+unet", error, StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task Train_InitFromStableDiffusionAndVpdCheckpoints_ImportsThemOnceThenTrains()
+    {
+        var outDir = fixture.NewFolder();
+        var sd = TinyCheckpoints.WriteStableDiffusion(outDir);
+        var config = TinyCheckpoints.WriteConfig(outDir);
+
+        var (code, output, error) = await CliRun.InvokeAsync(
+            "train", "--data", fixture.DataRoot, "--dataset", "refshapes", "--init", sd, TinyCheckpoints.PthPath,
+            "--tokenizer", TinyCheckpoints.TokenizerDir, "--config", config, "--trainable", "head",
+            "--epochs", "1", "--batch-size", "2", "--limit", "2", "--out", outDir, "--log-every", "1");
+
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Contains($"imported {sd} + {TinyCheckpoints.PthPath} into {Path.Combine(outDir, "init.safetensors")}", output, StringComparison.Ordinal);
+        Assert.Contains("epoch 1 step 1/1 loss", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(outDir, "epoch-001.safetensors")));
+    }
+
+    [SkippableFact]
+    public async Task Train_StableDiffusionWithoutTokenizer_ExitsBadInputAskingForIt()
+    {
+        var outDir = fixture.NewFolder();
+        var sd = TinyCheckpoints.WriteStableDiffusion(outDir);
+
+        var (code, _, error) = await CliRun.InvokeAsync(
+            "train", "--data", fixture.DataRoot, "--init", sd, "--config", TinyCheckpoints.WriteConfig(outDir), "--out", outDir);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("tokenizer", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(outDir, "init.safetensors")));
+    }
+
+    [Fact]
+    public async Task Train_TinyWithTokenizer_ExitsBadInputSayingTheModelIsDefined()
+    {
+        var (code, _, error) = await CliRun.InvokeAsync(
+            "train", "--data", fixture.DataRoot, "--init", "tiny", "--tokenizer", "somewhere", "--out", fixture.NewFolder());
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--init tiny already defines the model", error, StringComparison.Ordinal);
+    }
 }
