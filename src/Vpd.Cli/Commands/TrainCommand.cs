@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Spectre.Console;
 using Vpd.Cli.Common;
 using Vpd.Core.Metrics;
 using Vpd.Model.Training;
@@ -79,7 +80,9 @@ public static class TrainCommand
                 Device = parse.GetValue(device)!,
             };
             var every = Math.Max(1, parse.GetValue(logEvery));
-            var result = Trainer.Run(options, new LineProgress<TrainingEvent>(e => Print(output, e, every)), cancellationToken);
+            var result = ConsoleProgress.IsInteractive(output)
+                ? RunWithBar(options, every, cancellationToken)
+                : Trainer.Run(options, new LineProgress<TrainingEvent>(e => Print(output, e, every)), cancellationToken);
             output.WriteLine(result.Completed
                 ? $"done: {result.EpochsDone} epochs, {result.Steps} steps; last {result.LastModel}" + (result.BestModel is null ? "" : $"; best {result.BestModel} (oIoU {EvalTable.Percent(result.BestOverallIou ?? 0)})")
                 : $"stopped after {result.Steps} steps; continue with --resume (state in {options.OutDir})");
@@ -88,35 +91,75 @@ public static class TrainCommand
         return command;
     }
 
+    /// <summary>
+    /// On a terminal: one bar over all steps whose caption carries epoch, loss, lr and throughput, with the
+    /// other events (validation, checkpoints) as lines above it.
+    /// </summary>
+    private static TrainingResult RunWithBar(TrainingOptions options, int every, CancellationToken cancellationToken) =>
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask? bar = null;
+                return Trainer.Run(options, new LineProgress<TrainingEvent>(e =>
+                {
+                    switch (e)
+                    {
+                        case TrainingStarted s:
+                            bar = context.AddTask("training", maxValue: Math.Max(1, s.TotalSteps));
+                            bar.Value = s.StartStep;
+                            AnsiConsole.WriteLine(Format(e, every) ?? string.Empty);
+                            break;
+                        case StepCompleted s when bar is not null:
+                            bar.Value = s.Step;
+                            bar.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                                $"epoch {s.Epoch} loss {s.Loss:0.0000} lr {s.LearningRate:0.00e+00} {s.SamplesPerSecond:0.0} samples/s"));
+                            break;
+                        default:
+                            if (Format(e, every) is { } line)
+                            {
+                                AnsiConsole.WriteLine(line);
+                            }
+                            break;
+                    }
+                }), cancellationToken);
+            });
+
     internal static void Print(TextWriter output, TrainingEvent e, int every)
+    {
+        if (Format(e, every) is { } line)
+        {
+            output.WriteLine(line);
+        }
+    }
+
+    /// <summary>The event as one line, or null for the steps between <paramref name="every"/>-th ones.</summary>
+    private static string? Format(TrainingEvent e, int every)
     {
         var invariant = CultureInfo.InvariantCulture;
         switch (e)
         {
             case TrainingStarted s:
-                output.WriteLine(string.Create(invariant,
-                    $"training {s.Objects} objects, {s.StepsPerEpoch} steps per epoch, {s.TotalSteps} steps, from epoch {s.StartEpoch} step {s.StartStep}; {s.TrainableParameters:N0} trained parameters; stem latents {(s.CachedLatents ? "cached up front" : "computed each step")}; setup {s.SetupTime.TotalSeconds:0.0} s"));
-                break;
+                return string.Create(invariant,
+                    $"training {s.Objects} objects, {s.StepsPerEpoch} steps per epoch, {s.TotalSteps} steps, from epoch {s.StartEpoch} step {s.StartStep}; {s.TrainableParameters:N0} trained parameters; stem latents {(s.CachedLatents ? "cached up front" : "computed each step")}; setup {s.SetupTime.TotalSeconds:0.0} s");
             case LatentsCached l when l.Images == l.Total || l.Images % 256 == 0:
-                output.WriteLine(string.Create(invariant, $"encoding training images with the frozen stem: {l.Images}/{l.Total}, elapsed {l.Elapsed:hh\\:mm\\:ss}"));
-                break;
+                return string.Create(invariant, $"encoding training images with the frozen stem: {l.Images}/{l.Total}, elapsed {l.Elapsed:hh\\:mm\\:ss}");
             case StepCompleted s when s.Step % every == 0 || s.Step == s.TotalSteps:
-                output.WriteLine(string.Create(invariant,
-                    $"epoch {s.Epoch} step {s.Step}/{s.TotalSteps} loss {s.Loss:0.0000} lr {s.LearningRate:0.00e+00} {s.SamplesPerSecond:0.0} samples/s elapsed {s.Elapsed:hh\\:mm\\:ss}"));
-                break;
+                return string.Create(invariant,
+                    $"epoch {s.Epoch} step {s.Step}/{s.TotalSteps} loss {s.Loss:0.0000} lr {s.LearningRate:0.00e+00} {s.SamplesPerSecond:0.0} samples/s elapsed {s.Elapsed:hh\\:mm\\:ss}");
             case ValidationCompleted v:
                 var m = v.Report.Metrics;
                 var precision = string.Join(" ", Enumerable.Range(0, IouAccumulator.Thresholds.Count)
                     .Select(i => $"P@{IouAccumulator.ThresholdKey(i)} {EvalTable.Percent(m.Precision(i))}"));
-                output.WriteLine(string.Create(invariant,
-                    $"epoch {v.Epoch}{(v.PartialEpoch ? " (partial)" : "")} step {v.Step} {v.Report.Split}: oIoU {EvalTable.Percent(m.OverallIou)} mIoU {EvalTable.Percent(m.MeanIou)} {precision} ({m.Count} sentences, {v.Report.Elapsed.TotalSeconds:0.0} s) elapsed {v.Elapsed:hh\\:mm\\:ss}"));
-                break;
+                return string.Create(invariant,
+                    $"epoch {v.Epoch}{(v.PartialEpoch ? " (partial)" : "")} step {v.Step} {v.Report.Split}: oIoU {EvalTable.Percent(m.OverallIou)} mIoU {EvalTable.Percent(m.MeanIou)} {precision} ({m.Count} sentences, {v.Report.Elapsed.TotalSeconds:0.0} s) elapsed {v.Elapsed:hh\\:mm\\:ss}");
             case CheckpointSaved c:
-                output.WriteLine($"saved {c.Kind}: {c.Path}");
-                break;
+                return $"saved {c.Kind}: {c.Path}";
             case TrainingStopped t:
-                output.WriteLine($"stopped at step {t.Step}: {t.Reason}");
-                break;
+                return $"stopped at step {t.Step}: {t.Reason}";
+            default:
+                return null;
         }
     }
 }
