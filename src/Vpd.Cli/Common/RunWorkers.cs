@@ -17,7 +17,7 @@ public sealed record WorkEnd(RunMetrics? Metrics, bool Drained);
 public static class RunWorkers
 {
     /// <summary>How often the queues are checked.</summary>
-    public static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Drained checks in a row after which a run with pending sentences is given up on.</summary>
     private const int DrainedChecksBeforeGivingUp = 8;
