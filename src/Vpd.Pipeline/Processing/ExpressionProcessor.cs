@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using Azure;
 using Azure.Data.Tables;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using Vpd.Core.Contracts;
-using Vpd.Core.Imaging;
 using Vpd.Core.Masks;
 using Vpd.Core.Metrics;
 using Vpd.Pipeline.Segmentation;
