@@ -290,6 +290,16 @@ public static class Trainer
             notes["val_split"] = options.ValSplit ?? "";
             notes["val_oiou"] = value.ToString("R", invariant);
         }
+        // A run that starts from an earlier run's file keeps that file's recipe, so a model trained in
+        // stages carries its whole history.
+        if (!ModelInit.IsTiny(options) && File.Exists(options.Init))
+        {
+            var before = VpdModelFile.ReadProvenance(options.Init);
+            if (before.Count > 0)
+            {
+                notes["init_provenance"] = System.Text.Json.JsonSerializer.Serialize(before);
+            }
+        }
         return notes;
     }
 

@@ -73,4 +73,22 @@ public sealed class TrainCommandTests(ModelVerbsFixture fixture)
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("--init tiny already defines the model", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Train_FromAnEarlierRunsModel_KeepsThatRunsProvenance()
+    {
+        var first = fixture.NewFolder();
+        var second = fixture.NewFolder();
+        string[] common = ["--data", fixture.DataRoot, "--dataset", "refshapes", "--trainable", "head", "--epochs", "1", "--batch-size", "2", "--limit", "2"];
+
+        var one = await CliRun.InvokeAsync(["train", "--init", "tiny", "--seed", "11", "--out", first, .. common]);
+        var two = await CliRun.InvokeAsync(["train", "--init", Path.Combine(first, "last.safetensors"), "--seed", "12", "--out", second, .. common]);
+
+        Assert.True(one.ExitCode == ExitCodes.Ok && two.ExitCode == ExitCodes.Ok, one.ToString() + two);
+        var provenance = Vpd.Model.Checkpoints.VpdModelFile.ReadProvenance(Path.Combine(second, "last.safetensors"));
+        Assert.Equal("12", provenance["seed"]);
+        var before = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(provenance["init_provenance"])!;
+        Assert.Equal("11", before["seed"]);
+        Assert.StartsWith("tiny", before["init"], StringComparison.Ordinal);
+    }
 }
