@@ -104,24 +104,20 @@ public static class TrainCommand
                 ProgressTask? bar = null;
                 return Trainer.Run(options, new LineProgress<TrainingEvent>(e =>
                 {
-                    switch (e)
+                    if (e is TrainingStarted started)
                     {
-                        case TrainingStarted s:
-                            bar = context.AddTask("training", maxValue: Math.Max(1, s.TotalSteps));
-                            bar.Value = s.StartStep;
-                            AnsiConsole.WriteLine(Format(e, every) ?? string.Empty);
-                            break;
-                        case StepCompleted s when bar is not null:
-                            bar.Value = s.Step;
-                            bar.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                                $"epoch {s.Epoch} loss {s.Loss:0.0000} lr {s.LearningRate:0.00e+00} {s.SamplesPerSecond:0.0} samples/s"));
-                            break;
-                        default:
-                            if (Format(e, every) is { } line)
-                            {
-                                AnsiConsole.WriteLine(line);
-                            }
-                            break;
+                        bar = context.AddTask("training", maxValue: Math.Max(1, started.TotalSteps));
+                        bar.Value = started.StartStep;
+                    }
+                    if (e is StepCompleted step && bar is not null)
+                    {
+                        bar.Value = step.Step;
+                        bar.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                            $"epoch {step.Epoch} loss {step.Loss:0.0000} lr {step.LearningRate:0.00e+00} {step.SamplesPerSecond:0.0} samples/s"));
+                    }
+                    else if (Format(e, every) is { } line)
+                    {
+                        AnsiConsole.WriteLine(line);
                     }
                 }), cancellationToken);
             });
