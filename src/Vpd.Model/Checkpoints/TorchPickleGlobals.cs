@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Vpd.Core.Pickle;
 using Vpd.Model.Checkpoints.Pickle;
 using static TorchSharp.torch;
 

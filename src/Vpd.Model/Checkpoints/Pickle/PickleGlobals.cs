@@ -1,3 +1,5 @@
+using Vpd.Core.Pickle;
+
 namespace Vpd.Model.Checkpoints.Pickle;
 
 /// <summary>

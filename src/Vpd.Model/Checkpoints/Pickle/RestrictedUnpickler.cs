@@ -1,4 +1,5 @@
 using System.Numerics;
+using Vpd.Core.Pickle;
 
 namespace Vpd.Model.Checkpoints.Pickle;
 

@@ -1,7 +1,7 @@
-namespace Vpd.Model.Checkpoints.Pickle;
+namespace Vpd.Core.Pickle;
 
 /// <summary>Python pickle opcodes (protocols 0-5), as named in CPython's <c>pickle.py</c>.</summary>
-internal static class PickleOp
+public static class PickleOp
 {
     public const byte Mark = (byte)'(';
     public const byte Stop = (byte)'.';

@@ -3,13 +3,13 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace Vpd.Model.Checkpoints.Pickle;
+namespace Vpd.Core.Pickle;
 
 /// <summary>
 /// Decodes a pickle byte stream into instructions without executing anything; both the global scan and
 /// the restricted unpickler read through it, so they agree on every opcode boundary.
 /// </summary>
-internal static class PickleInstructionReader
+public static class PickleInstructionReader
 {
     /// <summary>Yields instructions up to and including STOP; throws naming <paramref name="source"/> on malformed data.</summary>
     public static IEnumerable<PickleInstruction> Read(byte[] data, string source)
@@ -145,5 +145,5 @@ internal static class PickleInstructionReader
             : throw Malformed(source, position, $"has a memo index that is not a number: '{line}'");
 
     private static InvalidDataException Malformed(string source, long position, string problem) =>
-        new($"{source}: pickle {problem} (at byte {position})");
+        new($"{source}: corrupt pickle: {problem} (at byte {position})");
 }

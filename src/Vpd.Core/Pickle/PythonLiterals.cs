@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Vpd.Model.Checkpoints.Pickle;
+namespace Vpd.Core.Pickle;
 
 /// <summary>Decoders for the text arguments of protocol-0 pickles (STRING's quoted repr, UNICODE's raw-unicode-escape).</summary>
 internal static class PythonLiterals
