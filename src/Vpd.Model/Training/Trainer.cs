@@ -59,6 +59,7 @@ public static class Trainer
             throw new ArgumentException($"{options.OutDir} already holds a training run; pass --resume to continue it or choose another --out");
         }
 
+        var initProvenance = InitProvenance(options);
         using var model = resumed is null
             ? ModelInit.Create(options)
             : ModelInit.LoadMatching(Path.Combine(options.OutDir, TrainingState.ModelFileName), ModelInit.ConfigOf(options), $"--init {options.Init}");
@@ -158,7 +159,7 @@ public static class Trainer
                 validations.Add(new ValidationPoint(epochsDone, step, Minutes(), report.Metrics.OverallIou, report.Metrics.MeanIou));
                 progress?.Report(new ValidationCompleted(epochEnded ? epochsDone : epochsDone + 1, !epochEnded, step, report, clock.Elapsed));
             }
-            var provenance = Provenance(options, epochsDone, step, oiou);
+            var provenance = Provenance(options, epochsDone, step, oiou, initProvenance);
             if (epochEnded)
             {
                 Save(model, Path.Combine(options.OutDir, $"epoch-{epochsDone:D3}.safetensors"), provenance, "epoch", progress);
@@ -266,7 +267,8 @@ public static class Trainer
         progress?.Report(new CheckpointSaved(path, kind));
     }
 
-    private static Dictionary<string, string> Provenance(TrainingOptions options, int epochsDone, long step, double? oiou)
+    private static Dictionary<string, string> Provenance(
+        TrainingOptions options, int epochsDone, long step, double? oiou, string? initProvenance)
     {
         var invariant = CultureInfo.InvariantCulture;
         var notes = new Dictionary<string, string>
@@ -290,17 +292,25 @@ public static class Trainer
             notes["val_split"] = options.ValSplit ?? "";
             notes["val_oiou"] = value.ToString("R", invariant);
         }
-        // A run that starts from an earlier run's file keeps that file's recipe, so a model trained in
-        // stages carries its whole history.
-        if (!ModelInit.IsTiny(options) && File.Exists(options.Init))
+        if (initProvenance is not null)
         {
-            var before = VpdModelFile.ReadProvenance(options.Init);
-            if (before.Count > 0)
-            {
-                notes["init_provenance"] = System.Text.Json.JsonSerializer.Serialize(before);
-            }
+            notes["init_provenance"] = initProvenance;
         }
         return notes;
+    }
+
+    /// <summary>
+    /// The provenance of the model file a run starts from, as JSON, read once: a run started from an earlier
+    /// run's file keeps that file's recipe, so a model trained in stages carries its whole history.
+    /// </summary>
+    private static string? InitProvenance(TrainingOptions options)
+    {
+        if (ModelInit.IsTiny(options) || !File.Exists(options.Init))
+        {
+            return null;
+        }
+        var before = VpdModelFile.ReadProvenance(options.Init);
+        return before.Count > 0 ? System.Text.Json.JsonSerializer.Serialize(before) : null;
     }
 
     /// <summary>The settings a resumed run must share with the one it continues.</summary>
