@@ -23,6 +23,10 @@ public static class LayoutComparison
     public static IReadOnlyList<LayoutTiming> Run(ModelBenchmarkOptions options, Action<string>? log = null)
     {
         options.Validate();
+        if (options.DType != ScalarType.Float32)
+        {
+            throw new ArgumentException("the layout comparison runs in float32 only: bfloat16 models are always channels-last (see ConvolutionCheck)");
+        }
         log ??= _ => { };
         if (options.Threads > 0)
         {
@@ -36,7 +40,7 @@ public static class LayoutComparison
             manual_seed(options.Seed);
             var model = new VpdRefer(config);
             model.eval();
-            return options.DType == ScalarType.BFloat16 ? model.ToBFloat16(options.KeepVaeFloat32) : model;
+            return model;
         }
         using var nchw = Build();
         using var channelsLast = Build().ToChannelsLast();

@@ -59,6 +59,10 @@ public sealed record ModelBenchmarkOptions
         {
             throw new ArgumentException($"dtype {DType} is not supported (float32, bfloat16)");
         }
+        if (DType == ScalarType.BFloat16 && !ChannelsLast)
+        {
+            throw new ArgumentException("bfloat16 runs channels-last only: NCHW bfloat16 convolutions are wrong on some CPUs (see ConvolutionCheck)");
+        }
         if (Threads < 0 || Sentences is < 1 or > 64 || Warmup < 0 || Runs < 1 || MatmulSize < 0)
         {
             throw new ArgumentException(

@@ -74,6 +74,27 @@ public static class VpdModelFile
             : new Dictionary<string, string>();
     }
 
+    /// <summary>
+    /// Loads a model file for inference (<see cref="Load"/>) with every convolution proven right on this host
+    /// by <see cref="ConvolutionCheck.Repair"/> (one wrong in libtorch's default layout runs channels-last; one
+    /// wrong in every layout refuses the model).
+    /// </summary>
+    public static VpdModel LoadForInference(string path, Device? device, ScalarType dtype)
+    {
+        var model = Load(path, device, dtype);
+        try
+        {
+            // bfloat16 conversion (VpdModel.To) has laid out and checked the bfloat16 parts already; this checks the rest.
+            ConvolutionCheck.Repair(model.Refer, $"model file {path}");
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Loads a model file strictly: every key the model needs present, no other key.</summary>
     public static VpdModel Load(string path, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {

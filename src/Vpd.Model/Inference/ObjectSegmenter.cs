@@ -66,7 +66,7 @@ public sealed class ObjectSegmenter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var model = VpdModelFile.Load(modelFile, options.Device, options.DType);
+        var model = VpdModelFile.LoadForInference(modelFile, options.Device, options.DType);
         try
         {
             return new ObjectSegmenter(model, options, ownsModel: true);

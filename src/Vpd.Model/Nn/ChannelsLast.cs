@@ -15,17 +15,27 @@ public static class ChannelsLast
     /// <summary>Re-lays out every Conv2d weight of <paramref name="module"/> in channels-last; returns the module.</summary>
     public static T ToChannelsLast<T>(this T module) where T : nn.Module
     {
-        using var guard = no_grad();
         foreach (var (_, child) in module.named_modules())
         {
-            if (child is Conv2d { weight: { } weight } conv && !IsChannelsLast(weight))
+            if (child is Conv2d conv)
             {
-                conv.weight = new Parameter(Layout(weight), weight.requires_grad);
-                // The setter does not release the replaced weight; without this the model's memory doubles until GC.
-                weight.Dispose();
+                ToChannelsLast(conv);
             }
         }
         return module;
+    }
+
+    /// <summary>Re-lays out one Conv2d's weight in channels-last (no-op when it already is).</summary>
+    public static void ToChannelsLast(Conv2d conv)
+    {
+        if (conv.weight is not { } weight || IsChannelsLast(weight))
+        {
+            return;
+        }
+        using var guard = no_grad();
+        conv.weight = new Parameter(Layout(weight), weight.requires_grad);
+        // The setter does not release the replaced weight; without this the model's memory doubles until GC.
+        weight.Dispose();
     }
 
     /// <summary>A copy of 4-D <paramref name="x"/> with channels-last strides (same shape and values).</summary>

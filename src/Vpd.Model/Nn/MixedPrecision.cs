@@ -21,17 +21,22 @@ public static class MixedPrecision
     /// <summary>
     /// Converts <paramref name="model"/> for bfloat16 inference: everything, or everything but the VAE encoder
     /// (and the scalar-sized <c>gamma</c>) when <paramref name="keepVaeFloat32"/>. Inputs may stay float32:
-    /// <see cref="VpdRefer"/> converts them at each part's boundary and returns float32 logits.
+    /// <see cref="VpdRefer"/> converts them at each part's boundary and returns float32 logits. The convolutions
+    /// are laid out channels-last (NCHW bfloat16 convolutions are wrong on some CPUs) and checked on this
+    /// host by <see cref="ConvolutionCheck"/>: a wrong kernel throws.
     /// </summary>
     public static VpdRefer ToBFloat16(this VpdRefer model, bool keepVaeFloat32)
     {
-        if (!keepVaeFloat32)
+        if (keepVaeFloat32)
         {
-            return model.to(ScalarType.BFloat16);
+            model.Unet.to(ScalarType.BFloat16);
+            model.TextAdapter.to(ScalarType.BFloat16);
+            model.Classifier.to(ScalarType.BFloat16);
         }
-        model.Unet.to(ScalarType.BFloat16);
-        model.TextAdapter.to(ScalarType.BFloat16);
-        model.Classifier.to(ScalarType.BFloat16);
-        return model;
+        else
+        {
+            model.to(ScalarType.BFloat16);
+        }
+        return model.ToCheckedChannelsLast("VPD model in bfloat16");
     }
 }

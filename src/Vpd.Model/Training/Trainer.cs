@@ -67,6 +67,8 @@ public static class Trainer
         {
             model.To(device, ScalarType.Float32);
         }
+        // Training keeps libtorch's default layout where it is right on this host (forward checked; see ConvolutionCheck).
+        ConvolutionCheck.Repair(model.Refer, "training model");
         var parts = options.Trainable;
         ParameterGroups.Freeze(model, parts);
         var config = model.Config.Refer;

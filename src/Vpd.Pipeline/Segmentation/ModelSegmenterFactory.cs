@@ -17,7 +17,7 @@ public sealed class ModelSegmenterFactory : ISegmenterFactory
     public ISegmenter Create(RunManifest manifest, string modelFile)
     {
         var options = SegmenterOptions.Parse(manifest.Device, manifest.Dtype);
-        var model = VpdModelFile.Load(modelFile, options.Device, options.DType);
+        var model = VpdModelFile.LoadForInference(modelFile, options.Device, options.DType);
         return new ModelSegmenter(model, options);
     }
 
