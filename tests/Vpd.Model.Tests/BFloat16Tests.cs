@@ -18,7 +18,7 @@ public sealed class BFloat16Tests
         using var model = new VpdRefer(config);
         ModuleWeights.LoadStrict(model, golden, ignore: n => n.Split('.')[0] is "input" or "output" or "intermediate" or "constant", source: path);
         model.eval();
-        model.ToBFloat16(keepVaeFloat32: false);
+        model.ToBFloat16(Float32Part.None);
         using var image = golden["input.image"].to(ScalarType.BFloat16);
         using var text = golden["input.l_feats"].to(ScalarType.BFloat16);
 

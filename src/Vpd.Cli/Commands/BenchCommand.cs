@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vpd.Cli.Common;
 using Vpd.Model.Benchmarks;
+using Vpd.Model.Nn;
 using static TorchSharp.torch;
 
 namespace Vpd.Cli.Commands;
@@ -62,7 +63,12 @@ public static class BenchCommand
             DefaultValueFactory = _ => "channels-last",
         };
         layout.AcceptOnlyFromAmong("channels-last", "nchw");
-        var vaeFloat32 = new Option<bool>("--vae-float32") { Description = "With bfloat16: keep the VAE encoder in float32 (precision; it runs once per image)" };
+        var float32Part = new Option<string>("--float32-part")
+        {
+            Description = "With bfloat16: the part kept float32 -- vae-first-level (the product's bfloat16 mode), vae, or none",
+            DefaultValueFactory = _ => "vae-first-level",
+        };
+        float32Part.AcceptOnlyFromAmong("vae-first-level", "vae", "none");
         var goldenCase = new Option<FileInfo?>("--golden-case")
         {
             Description = "With bfloat16: VPD golden case whose bf16-vs-fp32 mask agreement to print; default: $VPD_GOLDEN_DIR/vpd_refer_tiny.safetensors when that exists",
@@ -70,7 +76,7 @@ public static class BenchCommand
         var quiet = new Option<bool>("--quiet") { Description = "No per-run progress lines" };
 
         var command = new Command("model", "Time CLIP, VAE encoder, UNet and head on random weights; print ms, GFLOP/s and peak memory");
-        foreach (var option in new Option[] { preset, size, dtype, threads, sentences, runs, warmup, matmulSize, anchors, layout, vaeFloat32, goldenCase, quiet })
+        foreach (var option in new Option[] { preset, size, dtype, threads, sentences, runs, warmup, matmulSize, anchors, layout, float32Part, goldenCase, quiet })
         {
             command.Options.Add(option);
         }
@@ -84,7 +90,12 @@ public static class BenchCommand
                 MatmulSize = parse.GetValue(matmulSize),
                 AnchorsPath = parse.GetValue(anchors)?.FullName ?? GoldenFile("perf_anchors.json"),
                 ChannelsLast = parse.GetValue(layout) == "channels-last",
-                KeepVaeFloat32 = parse.GetValue(vaeFloat32),
+                Float32Part = parse.GetValue(float32Part) switch
+                {
+                    "vae" => Float32Part.Vae,
+                    "none" => Float32Part.None,
+                    _ => Float32Part.VaeFirstLevel,
+                },
                 GoldenCasePath = parse.GetValue(goldenCase)?.FullName ?? GoldenFile("vpd_refer_tiny.safetensors"),
             };
             Action<string>? log = parse.GetValue(quiet) ? null : line => parse.InvocationConfiguration.Error.WriteLine(line);

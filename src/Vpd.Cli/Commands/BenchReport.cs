@@ -12,7 +12,7 @@ internal static class BenchReport
         string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
         output.WriteLine(
             $"vpd bench model: preset {o.Preset}, {result.ImageSize} px, {result.Tokens} tokens, {o.DType}, {result.Threads} threads, "
-            + $"{(o.ChannelsLast ? "channels-last" : "NCHW")}, {(o.DType != TorchSharp.torch.ScalarType.Float32 && o.KeepVaeFloat32 ? "VAE encoder Float32, " : string.Empty)}{o.Sentences} sentence(s)/image, median of {o.Runs} run(s) after {o.Warmup} warm-up");
+            + $"{(o.ChannelsLast ? "channels-last" : "NCHW")}, {(o.DType != TorchSharp.torch.ScalarType.Float32 ? $"float32 part {o.Float32Part}, " : string.Empty)}{o.Sentences} sentence(s)/image, median of {o.Runs} run(s) after {o.Warmup} warm-up");
         foreach (var m in result.Matmuls)
         {
             output.WriteLine($"machine matmul {m.Size}x{m.Size} {m.DType}: {F(m.MedianMs, "F1")} ms = {F(m.GflopPerSecond, "F0")} GFLOP/s");
@@ -41,7 +41,7 @@ internal static class BenchReport
         if (result.GoldenAgreement is { } agreement)
         {
             output.WriteLine(
-                $"golden case {agreement.Case}: bfloat16{(agreement.KeepVaeFloat32 ? " (VAE float32)" : string.Empty)} vs float32 mask agreement "
+                $"golden case {agreement.Case}: bfloat16 (float32 part {agreement.Float32Part}) vs float32 mask agreement "
                 + $"{F(100 * agreement.MaskAgreement, "F2")}% (target >= 97%), logits relative error {F(agreement.LogitsRelativeError, "E2")}");
         }
         if (result.Stages.Any(s => !s.Finite))

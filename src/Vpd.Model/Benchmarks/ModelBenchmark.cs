@@ -57,7 +57,7 @@ public static class ModelBenchmark
         using var model = RandomWeights.Prepare(new VpdRefer(config), ScalarType.Float32);
         if (dtype == ScalarType.BFloat16)
         {
-            model.ToBFloat16(options.KeepVaeFloat32);
+            model.ToBFloat16(options.Float32Part);
         }
         if (options.ChannelsLast)
         {
@@ -106,7 +106,7 @@ public static class ModelBenchmark
         BFloat16AgreementResult? agreement = null;
         if (dtype == ScalarType.BFloat16 && options.GoldenCasePath is { } golden)
         {
-            agreement = BFloat16Agreement.Measure(golden, options.KeepVaeFloat32);
+            agreement = BFloat16Agreement.Measure(golden, options.Float32Part);
             log($"golden case bfloat16/float32 mask agreement: {agreement.MaskAgreement:P2}");
         }
         return new ModelBenchmarkResult(

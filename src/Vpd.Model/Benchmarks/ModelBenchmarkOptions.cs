@@ -35,8 +35,8 @@ public sealed record ModelBenchmarkOptions
     /// <summary>Lay the VAE, UNet and head conv weights out channels-last (see <see cref="Nn.ChannelsLast"/>; faster here, the default).</summary>
     public bool ChannelsLast { get; init; } = true;
 
-    /// <summary>With bfloat16: keep the VAE encoder in float32 (see <see cref="Nn.MixedPrecision"/>).</summary>
-    public bool KeepVaeFloat32 { get; init; }
+    /// <summary>With bfloat16: the part kept in float32 (see <see cref="Nn.Float32Part"/>); default: the product's bfloat16 mode.</summary>
+    public Nn.Float32Part Float32Part { get; init; } = Nn.Float32Part.VaeFirstLevel;
 
     /// <summary>With bfloat16: a golden VPDRefer case (<c>vpd_refer_tiny.safetensors</c>) whose mask agreement to report; null = none.</summary>
     public string? GoldenCasePath { get; init; }

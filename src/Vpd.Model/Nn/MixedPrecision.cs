@@ -4,12 +4,24 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Nn;
 
 /// <summary>
-/// bfloat16 inference of <see cref="VpdRefer"/>. bfloat16 keeps 8 significant bits; on the golden tiny
-/// case every part contributes a similar share of the argmax flips (rounding only the weights to bfloat16
-/// flips 2% of the pixels, rounding only the input image 0.8%), and the VAE encoder's 2% latent error is
-/// amplified by the UNet. Keeping the VAE encoder in float32 (it runs once per image; the UNet and head run
-/// per sentence) brings the mask agreement with float32 to 98.5% there.
+/// Which part of a <see cref="VpdRefer"/> stays float32 in bfloat16 inference. bfloat16 keeps 8 significant
+/// bits; on the golden tiny case the argmax flips come mostly from the VAE encoder's full-resolution level:
+/// keeping <c>conv_in</c> and the first down level float32 gives 98.3% mask agreement with float32, the whole
+/// VAE 98.5%, nothing 96.4%, and every other single part or pair tried 96.5-97.6% (docs/performance.md).
 /// </summary>
+public enum Float32Part
+{
+    /// <summary>Everything bfloat16 (the adapter's scalar-sized <c>gamma</c> too).</summary>
+    None,
+
+    /// <summary>The VAE encoder's full-resolution parts (<c>conv_in</c>, first down level) and <c>gamma</c> float32: the product's bfloat16 mode.</summary>
+    VaeFirstLevel,
+
+    /// <summary>The whole VAE encoder and <c>gamma</c> float32.</summary>
+    Vae,
+}
+
+/// <summary>bfloat16 inference of <see cref="VpdRefer"/> with a float32 part (<see cref="Float32Part"/>).</summary>
 public static class MixedPrecision
 {
     /// <summary><paramref name="tensor"/> in <paramref name="dtype"/>: itself when it already is, a converted copy otherwise.</summary>
@@ -19,24 +31,43 @@ public static class MixedPrecision
     public static ScalarType WeightType(nn.Module module) => module.parameters().First().dtype;
 
     /// <summary>
-    /// Converts <paramref name="model"/> for bfloat16 inference: everything, or everything but the VAE encoder
-    /// (and the scalar-sized <c>gamma</c>) when <paramref name="keepVaeFloat32"/>. Inputs may stay float32:
-    /// <see cref="VpdRefer"/> converts them at each part's boundary and returns float32 logits. The convolutions
-    /// are laid out channels-last (NCHW bfloat16 convolutions are wrong on some CPUs) and checked on this
-    /// host by <see cref="ConvolutionCheck"/>: a wrong kernel throws.
+    /// Converts <paramref name="model"/> for bfloat16 inference, keeping <paramref name="float32"/> in float32.
+    /// Inputs may stay float32: every part converts its input to its own dtype and <see cref="VpdRefer"/> returns
+    /// float32 logits. The convolutions are laid out channels-last (NCHW bfloat16 convolutions are wrong on some
+    /// CPUs) and checked on this host by <see cref="ConvolutionCheck"/>: a wrong kernel throws.
     /// </summary>
-    public static VpdRefer ToBFloat16(this VpdRefer model, bool keepVaeFloat32)
+    public static VpdRefer ToBFloat16(this VpdRefer model, Float32Part float32)
     {
-        if (keepVaeFloat32)
+        model.Unet.to(ScalarType.BFloat16);
+        model.TextAdapter.to(ScalarType.BFloat16);
+        model.Classifier.to(ScalarType.BFloat16);
+        switch (float32)
         {
-            model.Unet.to(ScalarType.BFloat16);
-            model.TextAdapter.to(ScalarType.BFloat16);
-            model.Classifier.to(ScalarType.BFloat16);
+            case Float32Part.None:
+                model.to(ScalarType.BFloat16);
+                break;
+            case Float32Part.VaeFirstLevel:
+                ToBFloat16Except(model.EncoderVq, model.EncoderVq.Encoder.FullResolutionParts);
+                break;
         }
-        else
+        return model.ToCheckedChannelsLast($"VPD model in bfloat16 ({float32} float32)");
+    }
+
+    /// <summary>Converts <paramref name="module"/> to bfloat16 but for <paramref name="keep"/>, whose float32 values are kept exactly.</summary>
+    private static void ToBFloat16Except(nn.Module module, IReadOnlyList<nn.Module> keep)
+    {
+        using var guard = no_grad();
+        // Module.to converts every descendant; the kept parts are converted back from copies of their exact values.
+        var saved = keep.Select(part => part.parameters().Select(p => p.detach().clone()).ToList()).ToList();
+        module.to(ScalarType.BFloat16);
+        for (var i = 0; i < keep.Count; i++)
         {
-            model.to(ScalarType.BFloat16);
+            keep[i].to(ScalarType.Float32);
+            foreach (var (parameter, value) in keep[i].parameters().Zip(saved[i]))
+            {
+                parameter.copy_(value);
+                value.Dispose();
+            }
         }
-        return model.ToCheckedChannelsLast("VPD model in bfloat16");
     }
 }

@@ -44,7 +44,7 @@ public sealed class AutoencoderKlEncoder : nn.Module<Tensor, Tensor>
     public Tensor EncodeMode(Tensor image, ForwardTrace? trace)
     {
         using var scope = NewDisposeScope();
-        var moments = quant_conv.forward(encoder.Forward(image, trace));
+        var moments = quant_conv.forward(MixedPrecision.As(encoder.Forward(image, trace), quant_conv.weight!.dtype));
         trace?.Invoke("moments", moments);
         return moments.narrow(1, 0, embedDim).MoveToOuterDisposeScope();
     }

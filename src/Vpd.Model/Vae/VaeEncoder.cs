@@ -40,21 +40,28 @@ public sealed class VaeEncoder : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The parts that run at the image's full resolution: <c>conv_in</c> and the first down level.</summary>
+    public IReadOnlyList<nn.Module> FullResolutionParts => [conv_in, down[0]];
+
     /// <summary>Image [B, in, S, S] -> moments [B, 2*z_channels, S/f, S/f].</summary>
     public override Tensor forward(Tensor x) => Forward(x, null);
 
-    /// <summary>The encoder forward, reporting <c>mid_block_2_output</c> and <c>encoder_output</c> to <paramref name="trace"/>.</summary>
+    /// <summary>
+    /// The encoder forward, reporting <c>mid_block_2_output</c> and <c>encoder_output</c> to <paramref name="trace"/>.
+    /// Each part's input is converted to that part's dtype, so some parts may stay float32 in a bfloat16 encoder
+    /// (<see cref="MixedPrecision"/>).
+    /// </summary>
     public Tensor Forward(Tensor x, ForwardTrace? trace)
     {
         using var scope = NewDisposeScope();
-        var h = conv_in.forward(x);
+        var h = conv_in.forward(MixedPrecision.As(x, conv_in.weight!.dtype));
         foreach (var level in down)
         {
-            h = level.forward(h);
+            h = level.forward(MixedPrecision.As(h, MixedPrecision.WeightType(level)));
         }
-        h = mid.forward(h);
+        h = mid.forward(MixedPrecision.As(h, MixedPrecision.WeightType(mid)));
         trace?.Invoke("mid_block_2_output", h);
-        h = conv_out.forward(F.silu(norm_out.forward(h)));
+        h = conv_out.forward(MixedPrecision.As(F.silu(norm_out.forward(MixedPrecision.As(h, MixedPrecision.WeightType(norm_out)))), conv_out.weight!.dtype));
         trace?.Invoke("encoder_output", h);
         return h.MoveToOuterDisposeScope();
     }

@@ -1,4 +1,5 @@
 using Vpd.Model.Benchmarks;
+using Vpd.Model.Nn;
 using Vpd.TestSupport;
 using Xunit.Abstractions;
 
@@ -9,20 +10,23 @@ public sealed class BFloat16AgreementTests(ITestOutputHelper output)
 {
     private const double RequiredAgreement = 0.97;
 
-    [SkippableFact]
-    public void Measure_BFloat16WithFloat32Vae_MaskAgreesWithFloat32OnTheGoldenCase()
+    [SkippableTheory]
+    [InlineData(Float32Part.VaeFirstLevel)]
+    [InlineData(Float32Part.Vae)]
+    public void Measure_ProductModes_MaskAgreesWithFloat32OnTheGoldenCase(Float32Part float32Part)
     {
-        var result = BFloat16Agreement.Measure(RepoPaths.Golden("vpd_refer_tiny.safetensors"), keepVaeFloat32: true);
+        var result = BFloat16Agreement.Measure(RepoPaths.Golden("vpd_refer_tiny.safetensors"), float32Part);
         output.WriteLine(result.ToString());
 
-        Assert.True(result.MaskAgreement >= RequiredAgreement, $"bfloat16 mask agrees with float32 on {result.MaskAgreement:P2} of the pixels (needs {RequiredAgreement:P0})");
+        Assert.True(result.MaskAgreement >= RequiredAgreement, $"{result}: needs {RequiredAgreement:P0}");
+        Assert.True(result.LogitsRelativeError < 0.05, result.ToString());
     }
 
     [SkippableFact]
     public void Measure_AllBFloat16_StaysCloseToFloat32()
     {
-        // Everything in bfloat16 falls just short of 97% on this random-weight case (see MixedPrecision); it must still be close.
-        var result = BFloat16Agreement.Measure(RepoPaths.Golden("vpd_refer_tiny.safetensors"), keepVaeFloat32: false);
+        // Everything in bfloat16 falls short of 97% on this random-weight case (96.4-97.0% on the machines measured); it must still be close.
+        var result = BFloat16Agreement.Measure(RepoPaths.Golden("vpd_refer_tiny.safetensors"), Float32Part.None);
         output.WriteLine(result.ToString());
 
         Assert.True(result.MaskAgreement > 0.95 && result.LogitsRelativeError < 0.1, result.ToString());

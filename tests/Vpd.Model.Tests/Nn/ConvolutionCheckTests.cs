@@ -17,7 +17,7 @@ public sealed class ConvolutionCheckTests(ITestOutputHelper output)
         using var model = new VpdRefer(VpdReferConfig.Tiny);
         model.eval();
 
-        model.ToBFloat16(keepVaeFloat32: false);
+        model.ToBFloat16(Float32Part.None);
 
         var convolutions = model.named_modules().Select(m => m.module).OfType<Conv2d>().ToList();
         Assert.NotEmpty(convolutions);
