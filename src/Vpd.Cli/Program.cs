@@ -1,13 +1,19 @@
 using System.CommandLine;
 using Vpd.Cli.Commands;
 using Vpd.Cli.Common;
+using Vpd.Model.Nn;
 
 namespace Vpd.Cli;
 
 /// <summary>Entry point of the <c>vpd</c> command; each verb lives in its own class under Commands/.</summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) => InvokeAsync(args, new InvocationConfiguration());
+    public static Task<int> Main(string[] args)
+    {
+        // Before any tensor exists: libtorch reads this switch once (see TorchMemory).
+        TorchMemory.RequestHugePages();
+        return InvokeAsync(args, new InvocationConfiguration());
+    }
 
     /// <summary>
     /// Parses and runs one command line; tests pass their own writers. A command line that does not parse

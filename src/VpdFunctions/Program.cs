@@ -1,10 +1,13 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Vpd.Model.Nn;
 using Vpd.Pipeline;
 using Vpd.Pipeline.Segmentation;
 using VpdFunctions;
 
+// Before any tensor exists: libtorch reads this switch once (see TorchMemory).
+TorchMemory.RequestHugePages();
 var builder = FunctionsApplication.CreateBuilder(args);
 // One PipelineServices per process: its model cache keeps the model loaded between messages.
 builder.Services.AddSingleton(_ => new PipelineServices(
