@@ -2,7 +2,7 @@ namespace Vpd.Model.SelfTest;
 
 /// <summary>
 /// Runs every reference case found in a folder of the golden format (tokenizer, CLIP, VAE encoder, UNet,
-/// VPDRefer plain and noised, the VPD .pth checkpoint, COCO masks, the RefCOCO-layout reader) and reports each compared value against
+/// VPDRefer plain and noised, VPDRefer in bfloat16, the VPD .pth checkpoint, COCO masks, the RefCOCO-layout reader) and reports each compared value against
 /// the golden README's tolerances. A case whose files are absent is skipped and reported as such; a case that
 /// throws becomes one failed check carrying the message.
 /// </summary>
@@ -11,7 +11,7 @@ public static class GoldenSelfTest
     /// <summary>The cases in the order they run (cheapest first).</summary>
     public static IReadOnlyList<ISelfTestCase> Cases { get; } =
     [
-        new TokenizerCase(), new CocoMaskCase(), new ReferTinyCase(), new ClipCase(), new VaeEncoderCase(), new UnetCase(), new VpdReferCase(), new PthCheckpointCase(),
+        new TokenizerCase(), new CocoMaskCase(), new ReferTinyCase(), new ClipCase(), new VaeEncoderCase(), new UnetCase(), new VpdReferCase(), new BFloat16Case(), new PthCheckpointCase(),
     ];
 
     /// <summary>Runs the cases in <paramref name="goldenDir"/>; <paramref name="progress"/> receives each check as it is made.</summary>
