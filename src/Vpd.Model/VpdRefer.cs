@@ -34,6 +34,8 @@ public sealed class VpdRefer : nn.Module
     public VpdRefer(VpdReferConfig config, Device? device = null) : base(nameof(VpdRefer))
     {
         config.Validate(nameof(VpdReferConfig));
+        // Every VPD model runs its convolutions through the kernels ConvolutionCheck proves (see Nnpack).
+        Nnpack.EnsureOff();
         Config = config;
         gamma = new Parameter(full(config.TokenEmbedDim, GammaInit, dtype: ScalarType.Float32, device: device));
         encoder_vq = new AutoencoderKlEncoder(config.Vae, device);
