@@ -14,6 +14,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure performance on this machine");
         bench.Subcommands.Add(CreateModel());
         bench.Subcommands.Add(CreateLayout());
+        bench.Subcommands.Add(CreateDType());
         bench.Subcommands.Add(BenchPipelineCommand.Create());
         return bench;
     }
@@ -63,12 +64,7 @@ public static class BenchCommand
             DefaultValueFactory = _ => "channels-last",
         };
         layout.AcceptOnlyFromAmong("channels-last", "nchw");
-        var float32Part = new Option<string>("--float32-part")
-        {
-            Description = "With bfloat16: the part kept float32 -- vae-first-level (the product's bfloat16 mode), vae, or none",
-            DefaultValueFactory = _ => "vae-first-level",
-        };
-        float32Part.AcceptOnlyFromAmong("vae-first-level", "vae", "none");
+        var float32Part = Float32PartOption();
         var goldenCase = new Option<FileInfo?>("--golden-case")
         {
             Description = "With bfloat16: VPD golden case whose bf16-vs-fp32 mask agreement to print; default: $VPD_GOLDEN_DIR/vpd_refer_tiny.safetensors when that exists",
@@ -90,12 +86,7 @@ public static class BenchCommand
                 MatmulSize = parse.GetValue(matmulSize),
                 AnchorsPath = parse.GetValue(anchors)?.FullName ?? GoldenFile("perf_anchors.json"),
                 ChannelsLast = parse.GetValue(layout) == "channels-last",
-                Float32Part = parse.GetValue(float32Part) switch
-                {
-                    "vae" => Float32Part.Vae,
-                    "none" => Float32Part.None,
-                    _ => Float32Part.VaeFirstLevel,
-                },
+                Float32Part = ReadFloat32Part(parse, float32Part),
                 GoldenCasePath = parse.GetValue(goldenCase)?.FullName ?? GoldenFile("vpd_refer_tiny.safetensors"),
             };
             Action<string>? log = parse.GetValue(quiet) ? null : line => parse.InvocationConfiguration.Error.WriteLine(line);
@@ -111,8 +102,29 @@ public static class BenchCommand
         var shape = ModelShapeOptions();
         var (preset, size, dtype, threads) = shape;
         var runs = new Option<int>("--runs") { Description = "Timed rounds (each times both layouts)", DefaultValueFactory = _ => 3 };
-        var command = new Command("layout", "Time the VAE encoder and the UNet + head in NCHW and channels-last, interleaved (before/after on a shared machine)");
+        var command = new Command("layout", "Time the VAE encoder and the UNet + head in NCHW and channels-last, interleaved (float32; before/after on a shared machine)");
         foreach (var option in new Option[] { preset, size, dtype, threads, runs })
+        {
+            command.Options.Add(option);
+        }
+        command.SetGuardedAction((parse, _) =>
+        {
+            var options = shape.Read(parse) with { Runs = parse.GetValue(runs) };
+            PrintPaired(PairedComparison.Layouts(options, line => parse.InvocationConfiguration.Error.WriteLine(line)), parse.InvocationConfiguration.Output);
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    private static Command CreateDType()
+    {
+        var shape = ModelShapeOptions();
+        var (preset, size, _, threads) = shape;
+        var runs = new Option<int>("--runs") { Description = "Timed rounds (each times both dtypes)", DefaultValueFactory = _ => 3 };
+        var sentences = new Option<int>("--sentences") { Description = "Sentences per image in the UNet + head batch", DefaultValueFactory = _ => 1 };
+        var float32Part = Float32PartOption();
+        var command = new Command("dtype", "Time the VAE encoder and the UNet + head in float32 and bfloat16, interleaved (the speed-up on a noisy machine)");
+        foreach (var option in new Option[] { preset, size, threads, runs, sentences, float32Part })
         {
             command.Options.Add(option);
         }
@@ -121,18 +133,46 @@ public static class BenchCommand
             var options = shape.Read(parse) with
             {
                 Runs = parse.GetValue(runs),
+                Sentences = parse.GetValue(sentences),
+                Float32Part = ReadFloat32Part(parse, float32Part),
             };
-            foreach (var timing in LayoutComparison.Run(options, line => parse.InvocationConfiguration.Error.WriteLine(line)))
-            {
-                string Ms(IReadOnlyList<double> values) => string.Join(", ", values.Select(v => v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)));
-                parse.InvocationConfiguration.Output.WriteLine(
-                    $"{timing.Stage}: nchw [{Ms(timing.NchwMs)}] ms, channels-last [{Ms(timing.ChannelsLastMs)}] ms, "
-                    + $"median speed-up {timing.Speedup.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}x");
-            }
+            PrintPaired(PairedComparison.DTypes(options, line => parse.InvocationConfiguration.Error.WriteLine(line)), parse.InvocationConfiguration.Output);
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;
     }
+
+    private static void PrintPaired(IReadOnlyList<PairedTiming> timings, TextWriter output)
+    {
+        string F(double value, string format) => value.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+        string Ms(IReadOnlyList<double> values) => string.Join(", ", values.Select(v => F(v, "F0")));
+        foreach (var timing in timings)
+        {
+            output.WriteLine(
+                $"{timing.Stage}: {timing.BeforeLabel} [{Ms(timing.BeforeMs)}] ms, {timing.AfterLabel} [{Ms(timing.AfterMs)}] ms, median speed-up {F(timing.Speedup, "F2")}x");
+        }
+        var before = timings.Sum(t => t.BeforeMedianMs);
+        var after = timings.Sum(t => t.AfterMedianMs);
+        output.WriteLine($"whole forward (sum of medians): {F(before, "F0")} ms -> {F(after, "F0")} ms, speed-up {F(before / after, "F2")}x");
+    }
+
+    private static Option<string> Float32PartOption()
+    {
+        var option = new Option<string>("--float32-part")
+        {
+            Description = "With bfloat16: the part kept float32 -- vae-first-level (the product's bfloat16 mode), vae, or none",
+            DefaultValueFactory = _ => "vae-first-level",
+        };
+        option.AcceptOnlyFromAmong("vae-first-level", "vae", "none");
+        return option;
+    }
+
+    private static Float32Part ReadFloat32Part(ParseResult parse, Option<string> option) => parse.GetValue(option) switch
+    {
+        "vae" => Float32Part.Vae,
+        "none" => Float32Part.None,
+        _ => Float32Part.VaeFirstLevel,
+    };
 
     private static string? GoldenFile(string name)
     {
