@@ -84,8 +84,11 @@ public static class VpdModelFile
         var model = Load(path, device, dtype);
         try
         {
-            // bfloat16 conversion (VpdModel.To) has laid out and checked the bfloat16 parts already; this checks the rest.
-            ConvolutionCheck.Repair(model.Refer, $"model file {path}");
+            // The bfloat16 conversion (VpdModel.To -> ToBFloat16) has laid out and checked every convolution already.
+            if (dtype != ScalarType.BFloat16)
+            {
+                ConvolutionCheck.Repair(model.Refer, $"model file {path}");
+            }
             return model;
         }
         catch
