@@ -114,7 +114,8 @@ public static class ModelBenchmark
             build.Elapsed.TotalSeconds, peak, agreement);
     }
 
-    private static VpdReferConfig Configure(ModelBenchmarkOptions options)
+    /// <summary>The preset's config at the options' image size (shared with <see cref="PairedComparison"/>).</summary>
+    internal static VpdReferConfig Configure(ModelBenchmarkOptions options)
     {
         var preset = options.Preset == "sd15" ? VpdReferConfig.Sd15 : VpdReferConfig.Tiny;
         var size = options.Size ?? preset.ImageSize;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using TorchSharp;
-using Vpd.Model.Config;
 using Vpd.Model.Nn;
 using static TorchSharp.torch;
 
@@ -56,9 +55,8 @@ public static class PairedComparison
         {
             set_num_threads(options.Threads);
         }
-        var preset = options.Preset == "sd15" ? VpdReferConfig.Sd15 : VpdReferConfig.Tiny;
-        var size = options.Size ?? preset.ImageSize;
-        var config = preset with { ImageSize = size, BaseSize = size };
+        var config = ModelBenchmark.Configure(options);
+        var size = config.ImageSize;
         VpdRefer Build(Func<VpdRefer, VpdRefer> prepare)
         {
             manual_seed(options.Seed);

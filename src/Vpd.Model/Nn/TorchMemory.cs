@@ -16,9 +16,6 @@ public static class TorchMemory
 {
     private const string Switch = "THP_MEM_ALLOC_ENABLE";
 
-    /// <summary>Whether libtorch will use huge pages (set here or by the user before the first tensor).</summary>
-    public static bool HugePagesRequested => Environment.GetEnvironmentVariable(Switch) is "1" || NativeValue() == "1";
-
     /// <summary>Sets the switch in the native environment unless already set; idempotent, a no-op off Linux.</summary>
     public static void RequestHugePages()
     {
@@ -37,11 +34,6 @@ public static class TorchMemory
     internal static void OnLoad() => RequestHugePages();
 #pragma warning restore CA2255
 
-    private static string? NativeValue() => OperatingSystem.IsLinux() ? Marshal.PtrToStringAnsi(getenv(Switch)) : null;
-
     [DllImport("libc", CharSet = CharSet.Ansi)]
     private static extern int setenv(string name, string value, int overwrite);
-
-    [DllImport("libc", CharSet = CharSet.Ansi)]
-    private static extern IntPtr getenv(string name);
 }
