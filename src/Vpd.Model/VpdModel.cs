@@ -64,8 +64,9 @@ public sealed class VpdModel : IDisposable
 
     /// <summary>
     /// Moves the weights to <paramref name="device"/> and <paramref name="dtype"/> in place. In bfloat16 the
-    /// VAE encoder's full-resolution level stays float32 (<see cref="Float32Part.VaeFirstLevel"/>): it is what
-    /// keeps the argmax masks within 97% of float32's on the golden case (docs/performance.md).
+    /// VAE encoder's full-resolution stem, norms and residual sums stay float32
+    /// (<see cref="MixedPrecision.ProductFloat32Part"/>): it is what keeps the argmax masks within 97% of
+    /// float32's on the golden case (docs/performance.md).
     /// </summary>
     public VpdModel To(Device device, ScalarType dtype)
     {
@@ -73,7 +74,7 @@ public sealed class VpdModel : IDisposable
         Refer.to(device);
         if (dtype == ScalarType.BFloat16)
         {
-            Refer.ToBFloat16(Float32Part.VaeFirstLevel);
+            Refer.ToBFloat16(MixedPrecision.ProductFloat32Part);
         }
         else
         {

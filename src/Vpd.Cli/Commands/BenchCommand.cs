@@ -160,18 +160,19 @@ public static class BenchCommand
     {
         var option = new Option<string>("--float32-part")
         {
-            Description = "With bfloat16: the part kept float32 -- vae-first-level (the product's bfloat16 mode), vae, or none",
-            DefaultValueFactory = _ => "vae-first-level",
+            Description = "With bfloat16: the part kept float32 -- vae-first-level-norms (the product's bfloat16 mode: the VAE's full-resolution stem, norms and residual sums), vae-first-level (that level's convolutions too), vae, or none",
+            DefaultValueFactory = _ => "vae-first-level-norms",
         };
-        option.AcceptOnlyFromAmong("vae-first-level", "vae", "none");
+        option.AcceptOnlyFromAmong("vae-first-level", "vae-first-level-norms", "vae", "none");
         return option;
     }
 
     private static Float32Part ReadFloat32Part(ParseResult parse, Option<string> option) => parse.GetValue(option) switch
     {
         "vae" => Float32Part.Vae,
+        "vae-first-level" => Float32Part.VaeFirstLevel,
         "none" => Float32Part.None,
-        _ => Float32Part.VaeFirstLevel,
+        _ => Float32Part.VaeFirstLevelNorms,
     };
 
     private static string? GoldenFile(string name)

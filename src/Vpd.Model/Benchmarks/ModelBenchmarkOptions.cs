@@ -36,7 +36,7 @@ public sealed record ModelBenchmarkOptions
     public bool ChannelsLast { get; init; } = true;
 
     /// <summary>With bfloat16: the part kept in float32 (see <see cref="Nn.Float32Part"/>); default: the product's bfloat16 mode.</summary>
-    public Nn.Float32Part Float32Part { get; init; } = Nn.Float32Part.VaeFirstLevel;
+    public Nn.Float32Part Float32Part { get; init; } = Nn.MixedPrecision.ProductFloat32Part;
 
     /// <summary>With bfloat16: a golden VPDRefer case (<c>vpd_refer_tiny.safetensors</c>) whose mask agreement to report; null = none.</summary>
     public string? GoldenCasePath { get; init; }

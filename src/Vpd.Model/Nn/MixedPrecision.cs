@@ -5,17 +5,25 @@ namespace Vpd.Model.Nn;
 
 /// <summary>
 /// Which part of a <see cref="VpdRefer"/> stays float32 in bfloat16 inference. bfloat16 keeps 8 significant
-/// bits; on the golden tiny case the argmax flips come mostly from the VAE encoder's full-resolution level:
-/// keeping <c>conv_in</c> and the first down level float32 gives 98.3% mask agreement with float32, the whole
-/// VAE 98.5%, nothing 96.4%, and every other single part or pair tried 96.5-97.6% (docs/performance.md).
+/// bits; on the golden tiny case the argmax flips come mostly from the VAE encoder's full-resolution level.
+/// Mask agreement with float32 over 1-4 libtorch threads (the thread count alone moves it by up to 1 point):
+/// nothing float32 96.4-96.9%, <see cref="VaeFirstLevelNorms"/> 97.4-97.8%, <see cref="VaeFirstLevel"/>
+/// 97.4-98.4%; the whole VAE 98.5% (docs/performance.md).
 /// </summary>
 public enum Float32Part
 {
     /// <summary>Everything bfloat16 (the adapter's scalar-sized <c>gamma</c> too).</summary>
     None,
 
-    /// <summary>The VAE encoder's full-resolution parts (<c>conv_in</c>, first down level) and <c>gamma</c> float32: the product's bfloat16 mode.</summary>
+    /// <summary>The VAE encoder's full-resolution parts (<c>conv_in</c>, first down level) and <c>gamma</c> float32.</summary>
     VaeFirstLevel,
+
+    /// <summary>
+    /// The product's bfloat16 mode: as <see cref="VaeFirstLevel"/>, but the first level's convolutions run
+    /// bfloat16 (float32 convolutions there cost SD v1.5 ~0.6-0.9 s, a quarter of the bfloat16 forward); <c>conv_in</c>,
+    /// that level's GroupNorms and its residual sums stay float32, and <c>gamma</c>.
+    /// </summary>
+    VaeFirstLevelNorms,
 
     /// <summary>The whole VAE encoder and <c>gamma</c> float32.</summary>
     Vae,
@@ -24,8 +32,17 @@ public enum Float32Part
 /// <summary>bfloat16 inference of <see cref="VpdRefer"/> with a float32 part (<see cref="Float32Part"/>).</summary>
 public static class MixedPrecision
 {
+    /// <summary>The float32 part of the product's bfloat16 mode (model loading, <c>vpd selftest</c>, <c>vpd bench</c>'s default).</summary>
+    public const Float32Part ProductFloat32Part = Float32Part.VaeFirstLevelNorms;
+
     /// <summary><paramref name="tensor"/> in <paramref name="dtype"/>: itself when it already is, a converted copy otherwise.</summary>
     public static Tensor As(Tensor tensor, ScalarType dtype) => tensor.dtype == dtype ? tensor : tensor.to(dtype);
+
+    /// <summary>
+    /// <paramref name="conv"/> applied to <paramref name="x"/> converted to the conv's dtype: a bfloat16 conv inside a
+    /// part whose norms and residual sums stay float32 (<see cref="Float32Part.VaeFirstLevelNorms"/>).
+    /// </summary>
+    public static Tensor ConvInOwnType(TorchSharp.Modules.Conv2d conv, Tensor x) => conv.forward(As(x, conv.weight!.dtype));
 
     /// <summary>The dtype of a module's first parameter (modules here hold a single dtype).</summary>
     public static ScalarType WeightType(nn.Module module) => module.parameters().First().dtype;
@@ -48,6 +65,9 @@ public static class MixedPrecision
                 break;
             case Float32Part.VaeFirstLevel:
                 ToBFloat16Except(model.EncoderVq, model.EncoderVq.Encoder.FullResolutionParts);
+                break;
+            case Float32Part.VaeFirstLevelNorms:
+                ToBFloat16Except(model.EncoderVq, model.EncoderVq.Encoder.FullResolutionNormsAndStem);
                 break;
         }
         return model.ToCheckedChannelsLast($"VPD model in bfloat16 ({float32} float32)");

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Vpd.Model.Nn;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Vpd.Model.Unet;
 
@@ -9,7 +9,7 @@ namespace Vpd.Model.Unet;
 /// ldm's <c>CrossAttention</c>: multi-head attention with bias-free q/k/v projections, scale
 /// head_dim^-0.5, heads split from the last axis (head index slow). Self-attention when no context is
 /// given. When an <see cref="AttentionStore"/> wants this layer's map, the probabilities are computed
-/// explicitly and reported averaged over heads; otherwise the fused kernel runs.
+/// explicitly and reported averaged over heads; otherwise <see cref="Attention.ScaledDotProduct"/> picks the faster kernel.
 /// </summary>
 public sealed class CrossAttention : nn.Module
 {
@@ -57,8 +57,8 @@ public sealed class CrossAttention : nn.Module
         }
         else
         {
-            // SDPA's default scale is head_dim^-0.5, the same as ldm's.
-            attended = F.scaled_dot_product_attention(q, k, v);
+            // Scale head_dim^-0.5, the same as ldm's.
+            attended = Attention.ScaledDotProduct(q, k, v);
         }
         var (b, n) = (x.shape[0], x.shape[1]);
         var merged = attended.transpose(1, 2).reshape(b, n, -1);

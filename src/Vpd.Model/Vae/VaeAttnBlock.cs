@@ -2,7 +2,6 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Vpd.Model.Nn;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Vpd.Model.Vae;
 
@@ -32,9 +31,9 @@ public sealed class VaeAttnBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var (b, c, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
         var h = norm.forward(x);
-        // [B, C, H, W] -> [B, 1, HW, C]: one head whose dimension is C, so SDPA's default scale is C^-0.5.
+        // [B, C, H, W] -> [B, 1, HW, C]: one head whose dimension is C, so the scale is C^-0.5.
         Tensor Tokens(Conv2d conv) => conv.forward(h).reshape(b, c, height * width).transpose(1, 2).unsqueeze(1);
-        var attended = F.scaled_dot_product_attention(Tokens(q), Tokens(k), Tokens(v));
+        var attended = Attention.ScaledDotProduct(Tokens(q), Tokens(k), Tokens(v));
         var back = attended.squeeze(1).transpose(1, 2).reshape(b, c, height, width);
         return (x + proj_out.forward(back)).MoveToOuterDisposeScope();
     }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Vpd.Model.Nn;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -24,6 +25,6 @@ public sealed class VaeDownsample : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var padded = F.pad(x, [0, 1, 0, 1], PaddingModes.Constant, 0.0);
-        return conv.forward(padded);
+        return MixedPrecision.ConvInOwnType(conv, padded);
     }
 }

@@ -43,6 +43,10 @@ public sealed class VaeEncoder : nn.Module<Tensor, Tensor>
     /// <summary>The parts that run at the image's full resolution: <c>conv_in</c> and the first down level.</summary>
     public IReadOnlyList<nn.Module> FullResolutionParts => [conv_in, down[0]];
 
+    /// <summary><c>conv_in</c> and the first down level's GroupNorms (the level's convolutions excluded).</summary>
+    public IReadOnlyList<nn.Module> FullResolutionNormsAndStem =>
+        [conv_in, .. down[0].named_modules().Select(m => m.module).OfType<GroupNorm32>()];
+
     /// <summary>Image [B, in, S, S] -> moments [B, 2*z_channels, S/f, S/f].</summary>
     public override Tensor forward(Tensor x) => Forward(x, null);
 

@@ -32,9 +32,14 @@ public sealed class VaeResnetBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = conv1.forward(F.silu(norm1.forward(x)));
-        h = conv2.forward(F.silu(norm2.forward(h)));
-        var shortcut = nin_shortcut is null ? x : nin_shortcut.forward(x);
-        return (shortcut + h).MoveToOuterDisposeScope();
+        // Without autograd the fresh norm and conv outputs are updated in place: at the encoder's full resolution
+        // every new activation is a fresh mmap of 64-128 MiB whose pages the kernel must zero first.
+        var inPlace = !is_grad_enabled();
+        var h = MixedPrecision.ConvInOwnType(conv1, F.silu(norm1.forward(x), inPlace));
+        h = MixedPrecision.ConvInOwnType(conv2, F.silu(norm2.forward(h), inPlace));
+        var shortcut = nin_shortcut is null ? x : MixedPrecision.ConvInOwnType(nin_shortcut, x);
+        // A bfloat16 conv in a float32 level (Float32Part.VaeFirstLevelNorms) adds into the float32 residual stream.
+        var sum = inPlace ? MixedPrecision.As(h, shortcut.dtype).add_(shortcut) : shortcut + h;
+        return sum.MoveToOuterDisposeScope();
     }
 }

@@ -11,6 +11,7 @@ public sealed class BFloat16AgreementTests(ITestOutputHelper output)
     private const double RequiredAgreement = 0.97;
 
     [SkippableTheory]
+    [InlineData(Float32Part.VaeFirstLevelNorms)]
     [InlineData(Float32Part.VaeFirstLevel)]
     [InlineData(Float32Part.Vae)]
     public void Measure_ProductModes_MaskAgreesWithFloat32OnTheGoldenCase(Float32Part float32Part)

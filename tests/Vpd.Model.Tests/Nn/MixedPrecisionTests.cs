@@ -1,0 +1,55 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using Vpd.Model.Config;
+using Vpd.Model.Nn;
+using Vpd.Model.Vae;
+using static TorchSharp.torch;
+
+namespace Vpd.Model.Tests.Nn;
+
+public sealed class MixedPrecisionTests
+{
+    private static ScalarType DType(nn.Module module) => module.parameters().First().dtype;
+
+    [Fact]
+    public void ToBFloat16_VaeFirstLevelNorms_OnlyStemNormsAndGammaStayFloat32()
+    {
+        manual_seed(5);
+        using var model = new VpdRefer(VpdReferConfig.Tiny);
+        model.eval();
+
+        model.ToBFloat16(Float32Part.VaeFirstLevelNorms);
+
+        var encoder = model.EncoderVq.Encoder.named_modules().ToDictionary(m => m.name, m => m.module);
+        Assert.Equal(ScalarType.Float32, DType(encoder["conv_in"]));
+        var firstLevel = encoder.Where(m => m.Key.StartsWith("down.0.", StringComparison.Ordinal) && m.Value is GroupNorm32 or Conv2d).ToList();
+        Assert.Contains(firstLevel, m => m.Value is GroupNorm32);
+        Assert.All(firstLevel, m => Assert.Equal(m.Value is GroupNorm32 ? ScalarType.Float32 : ScalarType.BFloat16, DType(m.Value)));
+        Assert.All(encoder.Where(m => m.Key.StartsWith("down.1.", StringComparison.Ordinal) && m.Value is GroupNorm32 or Conv2d),
+            m => Assert.Equal(ScalarType.BFloat16, DType(m.Value)));
+        Assert.Equal(ScalarType.BFloat16, DType(model.Unet));
+        Assert.Equal(ScalarType.Float32, model.named_parameters().Single(p => p.name == "gamma").parameter.dtype);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Forward_VaeFirstLevelNorms_BFloat16ConvolutionsAddIntoAFloat32Stream(bool inference)
+    {
+        manual_seed(5);
+        using var model = new VpdRefer(VpdReferConfig.Tiny);
+        model.eval();
+        model.ToBFloat16(Float32Part.VaeFirstLevelNorms);
+        var block = (VaeResnetBlock)model.EncoderVq.Encoder.named_modules().Single(m => m.name == "down.0.block.0").module;
+        using var input = randn(1, VaeEncoderConfig.Tiny.Ch, 16, 16);
+        using var mode = inference ? inference_mode() : null;
+
+        using var output = block.forward(input);
+
+        // Both the in-place (no autograd) and the autograd path keep the level's residual sum float32.
+        Assert.Equal(ScalarType.Float32, output.dtype);
+        Assert.True(output.isfinite().all().item<bool>());
+        using var latents = model.EncoderVq.forward(rand(1, 3, VpdReferConfig.Tiny.ImageSize, VpdReferConfig.Tiny.ImageSize) * 2 - 1);
+        Assert.True(latents.isfinite().all().item<bool>());
+    }
+}
