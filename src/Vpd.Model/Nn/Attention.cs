@@ -1,28 +1,32 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Vpd.Model.Nn;
 
 /// <summary>
-/// softmax(q k^T / sqrt(d)) v for [B, heads, N, d] tensors, by the kernel that is fastest on CPU. libtorch 2.10's
-/// fused SDPA, except for bfloat16 over long key sequences: there its fused CPU kernel is no faster than in float32
-/// (SD v1.5's 4096-token self-attention, 8 heads of 40: 185-199 ms; the VAE's, one head of 512: 204-212 ms on this
-/// project's machine), while the explicit product -- two oneDNN bfloat16 matmuls around a softmax of the bfloat16
-/// scores -- takes 119-173 ms and 87-140 ms. At 1024 tokens the fused kernel wins (20 against 30 ms).
-/// docs/performance.md, "Session 4".
+/// softmax(q k^T / sqrt(d)) v for [B, heads, N, d] tensors, by the kernel that is faster on CPU. libtorch 2.10's
+/// fused SDPA, except for bfloat16 with wide heads: its fused CPU kernel takes as long in bfloat16 as in float32
+/// for the VAE's mid attention (one head of 512 over 4096 tokens: 204-212 ms on this project's machine), where
+/// the explicit product -- two oneDNN bfloat16 matmuls around a softmax of the bfloat16 scores -- takes 87-140 ms.
+/// For SD v1.5's UNet heads (40 and 80 wide) the explicit form was faster in single-op timings at 4096 tokens but
+/// slower and more variable inside the UNet (medians 3.0-3.2 s against 2.8 s over three rounds: its two 256 MiB
+/// score tensors per layer are fresh page-faulted allocations), and 5x less accurate, so the UNet keeps the fused
+/// kernel. docs/performance.md, "Session 4".
 /// </summary>
 public static class Attention
 {
-    /// <summary>Key sequences at least this long take the explicit bfloat16 path.</summary>
-    public const long ExplicitFromKeys = 2048;
+    /// <summary>bfloat16 heads at least this wide take the explicit path on CPU.</summary>
+    public const long ExplicitFromHeadDim = 256;
 
-    /// <summary>Largest bfloat16 score block materialised at once (elements): 128 Mi = 256 MiB, one SD v1.5 64x64 self-attention.</summary>
+    /// <summary>Largest bfloat16 score block materialised at once (elements): 128 Mi = 256 MiB, eight SD v1.5 VAE attentions.</summary>
     private const long MaxScoreElements = 128L << 20;
 
     /// <summary>The attention of <paramref name="query"/> over <paramref name="key"/>/<paramref name="value"/> with ldm's scale head_dim^-0.5.</summary>
     public static Tensor ScaledDotProduct(Tensor query, Tensor key, Tensor value)
     {
-        if (query.dtype != ScalarType.BFloat16 || key.shape[2] < ExplicitFromKeys)
+        // Only CPU was measured; CUDA's fused kernels are the ones built for bfloat16.
+        if (query.dtype != ScalarType.BFloat16 || query.shape[^1] < ExplicitFromHeadDim || query.device_type != DeviceType.CPU)
         {
             return F.scaled_dot_product_attention(query, key, value);
         }

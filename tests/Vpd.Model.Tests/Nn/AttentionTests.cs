@@ -21,30 +21,34 @@ public sealed class AttentionTests
         return ((actual.to(ScalarType.Float64) - reference).norm() / reference.norm()).item<double>();
     }
 
-    [Fact]
-    public void ScaledDotProduct_Float32_IsLibtorchsFusedKernel()
+    [Theory]
+    [InlineData(ScalarType.Float32, 512)]
+    [InlineData(ScalarType.BFloat16, 40)]
+    [InlineData(ScalarType.BFloat16, 80)]
+    public void ScaledDotProduct_Float32OrNarrowHeads_IsLibtorchsFusedKernel(ScalarType dtype, long headDim)
     {
         using var scope = NewDisposeScope();
-        var (q, k, v) = Inputs(1, 2, Attention.ExplicitFromKeys, 8, ScalarType.Float32);
+        var (q, k, v) = Inputs(1, 2, 256, headDim, dtype);
 
         Assert.True(Attention.ScaledDotProduct(q, k, v).eq(F.scaled_dot_product_attention(q, k, v)).all().item<bool>());
     }
 
     [Fact]
-    public void ScaledDotProduct_BFloat16LongKeys_WithinBFloat16RoundingOfFloat64()
+    public void ScaledDotProduct_BFloat16WideHead_WithinBFloat16RoundingOfFloat64()
     {
         using var scope = NewDisposeScope();
-        var (q, k, v) = Inputs(1, 2, Attention.ExplicitFromKeys, 40, ScalarType.BFloat16);
+        // The VAE's mid attention: one head of 512 (here over 1024 tokens).
+        var (q, k, v) = Inputs(1, 1, 1024, 512, ScalarType.BFloat16);
 
         var actual = Attention.ScaledDotProduct(q, k, v);
 
         Assert.Equal(ScalarType.BFloat16, actual.dtype);
-        Assert.Equal(new long[] { 1, 2, Attention.ExplicitFromKeys, 40 }, actual.shape);
+        Assert.Equal(new long[] { 1, 1, 1024, 512 }, actual.shape);
         // Not the fused kernel: this path must stand on its own accuracy.
         var fused = F.scaled_dot_product_attention(q, k, v);
         Assert.False(actual.eq(fused).all().item<bool>());
-        // The scores are rounded to bfloat16 before the softmax, which the fused kernel keeps in float32: measured
-        // 1.1% against the fused kernel's 0.2% on these inputs; the bound leaves room for other hosts' kernels.
+        // The scores are rounded to bfloat16 before the softmax, which the fused kernel keeps in float32: the bound
+        // leaves room for other hosts' kernels.
         var (explicitError, fusedError) = (RelativeErrorToFloat64(actual, q, k, v), RelativeErrorToFloat64(fused, q, k, v));
         Assert.True(explicitError < 0.02 && explicitError < 10 * fusedError, $"explicit {explicitError}, fused {fusedError}");
     }
@@ -54,7 +58,7 @@ public sealed class AttentionTests
     {
         using var scope = NewDisposeScope();
         // 9 items x 4 heads x 2048^2 scores = 144 Mi elements: above the 128 Mi block, so items run one at a time.
-        var (q, k, v) = Inputs(9, 4, Attention.ExplicitFromKeys, 16, ScalarType.BFloat16);
+        var (q, k, v) = Inputs(9, 4, 2048, Attention.ExplicitFromHeadDim, ScalarType.BFloat16);
 
         var batched = Attention.ScaledDotProduct(q, k, v);
 
@@ -63,6 +67,5 @@ public sealed class AttentionTests
             var single = Attention.ScaledDotProduct(q.narrow(0, i, 1), k.narrow(0, i, 1), v.narrow(0, i, 1));
             Assert.True(batched.narrow(0, i, 1).eq(single).all().item<bool>(), $"item {i}");
         }
-        Assert.InRange(RelativeErrorToFloat64(batched, q, k, v), 0, 1e-2);
     }
 }
