@@ -20,7 +20,7 @@ public enum Float32Part
 
     /// <summary>
     /// The product's bfloat16 mode: as <see cref="VaeFirstLevel"/>, but the first level's convolutions run
-    /// bfloat16 (float32 convolutions there cost SD v1.5 ~0.6-0.9 s, a quarter of the bfloat16 forward); <c>conv_in</c>,
+    /// bfloat16 (float32 convolutions there cost SD v1.5 ~0.6-0.9 s, a sixth of the bfloat16 forward); <c>conv_in</c>,
     /// that level's GroupNorms and its residual sums stay float32, and <c>gamma</c>.
     /// </summary>
     VaeFirstLevelNorms,
