@@ -95,7 +95,26 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public static async Task<AzuriteProcess> StartAsync(
         string launcher, (int Blob, int Queue, int Table)? ports = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var chosen = ports ?? (FreePort(), FreePort(), FreePort());
+        if (ports is not null)
+        {
+            return await StartOnAsync(launcher, ports.Value, timeout, cancellationToken);
+        }
+        // Free ports can be taken by another process between our choosing and Azurite's binding; choose again then.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnAsync(launcher, FreeLoopbackPorts(), timeout, cancellationToken);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static async Task<AzuriteProcess> StartOnAsync(
+        string launcher, (int Blob, int Queue, int Table) chosen, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
         var workDir = Path.Combine(Path.GetTempPath(), $"vpd-azurite-{Guid.NewGuid():N}");
         Directory.CreateDirectory(workDir);
         var info = new ProcessStartInfo(launcher)
@@ -186,11 +205,23 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static int FreePort()
+    /// <summary>
+    /// Three distinct free loopback ports. All three listeners stay open until the last is chosen: one released
+    /// before the next is asked for may be handed out again (CI once gave the blob and table services one port).
+    /// </summary>
+    public static (int Blob, int Queue, int Table) FreeLoopbackPorts()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(listener => listener.Start());
+            var ports = listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port).ToList();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            listeners.ForEach(listener => listener.Stop());
+        }
     }
 
     private static async Task<bool> AnswersAsync(int port, CancellationToken cancellationToken)
