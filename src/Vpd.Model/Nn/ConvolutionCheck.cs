@@ -40,7 +40,8 @@ public static class ConvolutionCheck
 
     /// <summary>
     /// Checks every <see cref="Conv2d"/> of <paramref name="module"/> (once per distinct shape, dtype and layout);
-    /// a wrong NCHW one is re-laid out channels-last and checked again, and one wrong in every layout throws
+    /// a wrong NCHW one is re-laid out channels-last and checked again (a float32 one of a known-faulty shape is
+    /// moved before its NCHW kernel runs, see <see cref="NotRunInNchw"/>), and one wrong in every layout throws
     /// <see cref="InvalidOperationException"/> naming it. Layers that are right keep their layout, so results
     /// stay bit-identical to an unchecked model's. Returns the names of the layers moved to channels-last.
     /// </summary>
@@ -55,6 +56,11 @@ public static class ConvolutionCheck
             if (child is not Conv2d { weight: { } weight } conv || Tolerance(weight.dtype) is not { } tolerance)
             {
                 continue;
+            }
+            if (!ChannelsLast.IsChannelsLast(weight) && NotRunInNchw(weight))
+            {
+                ChannelsLast.ToChannelsLast(conv);
+                moved.Add(name);
             }
             if (ErrorOf(conv, errors, generator) <= tolerance)
             {
@@ -76,6 +82,16 @@ public static class ConvolutionCheck
         }
         return moved;
     }
+
+    /// <summary>
+    /// float32 spatial convolutions over many input channels that are not a multiple of 16 (SD v1.5 VPD's 2600- and
+    /// 1320-channel head convs) go channels-last without their NCHW kernel ever running: on this project's session-3/4
+    /// host that kernel is 3.7-5.2% wrong, and running it crashed the test host in 3 of ~20 full test runs (always in
+    /// the 2600 -> 640 check; never in isolation), which points at reads past its input. Smaller counts (VAE
+    /// <c>conv_in</c>'s 3) are right there and keep the check.
+    /// </summary>
+    private static bool NotRunInNchw(Tensor weight) =>
+        weight.dtype == ScalarType.Float32 && weight.shape[1] >= 256 && weight.shape[1] % 16 != 0 && weight.shape[2] * weight.shape[3] > 1;
 
     /// <summary>The number of distinct convolution shapes <see cref="Repair"/> would check in <paramref name="module"/>.</summary>
     public static int DistinctShapes(nn.Module module) =>

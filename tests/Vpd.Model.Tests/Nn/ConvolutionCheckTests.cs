@@ -10,6 +10,20 @@ namespace Vpd.Model.Tests.Nn;
 
 public sealed class ConvolutionCheckTests(ITestOutputHelper output)
 {
+    [Theory]
+    [InlineData(2600L)]
+    [InlineData(1320L)]
+    public void Repair_Float32ManyInputChannelsNotAMultipleOf16_ChannelsLastWithoutRunningNchw(long inChannels)
+    {
+        manual_seed(8);
+        using var model = nn.Sequential(("head", nn.Conv2d(inChannels, 16, 3, padding: 1)));
+
+        var moved = ConvolutionCheck.Repair(model, "test model");
+
+        Assert.Equal(["head"], moved);
+        Assert.True(ChannelsLast.IsChannelsLast(((Conv2d)model[0]).weight!));
+    }
+
     [Fact]
     public void ToBFloat16_TinyModel_EveryConvolutionBFloat16ChannelsLastAndChecked()
     {
