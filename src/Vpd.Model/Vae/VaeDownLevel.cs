@@ -30,13 +30,19 @@ public sealed class VaeDownLevel : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Forward(x, consumeInput: false);
+
+    /// <summary>As <see cref="forward"/> for a caller that does not use <paramref name="x"/> again (see <see cref="VaeResnetBlock.ForwardConsuming"/>).</summary>
+    internal Tensor ForwardConsuming(Tensor x) => Forward(x, consumeInput: true);
+
+    private Tensor Forward(Tensor x, bool consumeInput)
     {
         using var scope = NewDisposeScope();
         var h = x;
         for (var i = 0; i < block.Count; i++)
         {
-            h = block[i].forward(h);
+            // Every block after the first consumes the level's own intermediate; the first consumes x only when allowed.
+            h = i > 0 || consumeInput ? block[i].ForwardConsuming(h) : block[i].forward(h);
             if (attn.Count > 0)
             {
                 h = attn[i].forward(h);
@@ -46,6 +52,7 @@ public sealed class VaeDownLevel : nn.Module<Tensor, Tensor>
         {
             h = downsample.forward(h);
         }
-        return h.MoveToOuterDisposeScope();
+        // x updated in place stays in the caller's scope.
+        return ReferenceEquals(h, x) ? h : h.MoveToOuterDisposeScope();
     }
 }

@@ -61,7 +61,8 @@ public sealed class VaeEncoder : nn.Module<Tensor, Tensor>
         var h = conv_in.forward(MixedPrecision.As(x, conv_in.weight!.dtype));
         foreach (var level in down)
         {
-            h = level.forward(MixedPrecision.As(h, MixedPrecision.WeightType(level)));
+            // The encoder's own intermediates: each level may update its input in place.
+            h = level.ForwardConsuming(MixedPrecision.As(h, MixedPrecision.WeightType(level)));
         }
         h = mid.forward(MixedPrecision.As(h, MixedPrecision.WeightType(mid)));
         trace?.Invoke("mid_block_2_output", h);

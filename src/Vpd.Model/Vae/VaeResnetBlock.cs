@@ -29,7 +29,16 @@ public sealed class VaeResnetBlock : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Forward(x, consumeInput: false);
+
+    /// <summary>
+    /// As <see cref="forward"/> for a caller that does not use <paramref name="x"/> again: without autograd, a float32
+    /// residual stream around bfloat16 convolutions (<see cref="Float32Part.VaeFirstLevelNorms"/>) takes the block's
+    /// sum in place, and the result is <paramref name="x"/> itself, still owned by the caller's dispose scope.
+    /// </summary>
+    internal Tensor ForwardConsuming(Tensor x) => Forward(x, consumeInput: true);
+
+    private Tensor Forward(Tensor x, bool consumeInput)
     {
         using var scope = NewDisposeScope();
         // Without autograd the fresh norm and conv outputs are updated in place: at the encoder's full resolution
@@ -37,6 +46,12 @@ public sealed class VaeResnetBlock : nn.Module<Tensor, Tensor>
         var inPlace = !is_grad_enabled();
         var h = MixedPrecision.ConvInOwnType(conv1, F.silu(norm1.forward(x), inPlace));
         h = MixedPrecision.ConvInOwnType(conv2, F.silu(norm2.forward(h), inPlace));
+        if (inPlace && consumeInput && nin_shortcut is null && h.dtype != x.dtype)
+        {
+            // The bfloat16 conv output added into the float32 stream where it is: a float32 copy of it would be a fresh
+            // 128 MiB mapping at 512 px, which cost 0.1-0.2 s per block on this project's machine (docs/performance.md).
+            return x.add_(h);
+        }
         var shortcut = nin_shortcut is null ? x : MixedPrecision.ConvInOwnType(nin_shortcut, x);
         // A bfloat16 conv in a float32 level (Float32Part.VaeFirstLevelNorms) adds into the float32 residual stream.
         var sum = inPlace ? MixedPrecision.As(h, shortcut.dtype).add_(shortcut) : shortcut + h;

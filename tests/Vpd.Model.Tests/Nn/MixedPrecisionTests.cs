@@ -52,4 +52,48 @@ public sealed class MixedPrecisionTests
         using var latents = model.EncoderVq.forward(rand(1, 3, VpdReferConfig.Tiny.ImageSize, VpdReferConfig.Tiny.ImageSize) * 2 - 1);
         Assert.True(latents.isfinite().all().item<bool>());
     }
+
+    [Fact]
+    public void ForwardConsuming_VaeFirstLevelNorms_SumsIntoItsInputWithThePureForwardsValues()
+    {
+        manual_seed(5);
+        using var model = new VpdRefer(VpdReferConfig.Tiny);
+        model.eval();
+        model.ToBFloat16(Float32Part.VaeFirstLevelNorms);
+        var modules = model.EncoderVq.Encoder.named_modules().ToDictionary(m => m.name, m => m.module);
+        var block = (VaeResnetBlock)modules["down.0.block.0"];
+        var level = (VaeDownLevel)modules["down.0"];
+        using var input = randn(1, VaeEncoderConfig.Tiny.Ch, 16, 16);
+        using var original = input.clone();
+        using var mode = inference_mode();
+
+        using var pureBlock = block.forward(input);
+        using var pureLevel = level.forward(input);
+        Assert.True(input.eq(original).all().item<bool>(), "the pure forwards left their input unchanged");
+
+        var consumedBlock = block.ForwardConsuming(input);
+        Assert.Same(input, consumedBlock);
+        Assert.True(consumedBlock.eq(pureBlock).all().item<bool>(), "the in-place sum has the pure forward's values");
+        using var levelInput = original.clone();
+        using var consumedLevel = level.ForwardConsuming(levelInput);
+        Assert.True(consumedLevel.eq(pureLevel).all().item<bool>());
+    }
+
+    [Fact]
+    public void ForwardConsuming_SingleDType_LeavesItsInputUnchanged()
+    {
+        manual_seed(5);
+        using var model = new VpdRefer(VpdReferConfig.Tiny);
+        model.eval();
+        var block = (VaeResnetBlock)model.EncoderVq.Encoder.named_modules().Single(m => m.name == "down.0.block.0").module;
+        using var input = randn(1, VaeEncoderConfig.Tiny.Ch, 16, 16);
+        using var original = input.clone();
+        using var mode = inference_mode();
+
+        using var output = block.ForwardConsuming(input);
+
+        // float32 throughout: the sum goes into the fresh conv output, as before.
+        Assert.NotSame(input, output);
+        Assert.True(input.eq(original).all().item<bool>());
+    }
 }
