@@ -12,6 +12,8 @@ public static class Program
     {
         // Before any tensor exists: libtorch reads this switch once (see TorchMemory).
         TorchMemory.RequestHugePages();
+        // Freed tensors' memory is kept for the next forward instead of being unmapped and faulted in again.
+        TorchMemory.KeepFreedMemory();
         return InvokeAsync(args, new InvocationConfiguration());
     }
 
