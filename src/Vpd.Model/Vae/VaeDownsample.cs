@@ -24,9 +24,9 @@ public sealed class VaeDownsample : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
+        using var scope = NewDisposeScope();
         // Converted before padding: a float32 stream into a bfloat16 conv is padded at half the size.
-        using var converted = MixedPrecision.As(x, conv.weight!.dtype);
-        using var padded = F.pad(converted, [0, 1, 0, 1], PaddingModes.Constant, 0.0);
-        return conv.forward(padded);
+        var padded = F.pad(MixedPrecision.As(x, conv.weight!.dtype), [0, 1, 0, 1], PaddingModes.Constant, 0.0);
+        return conv.forward(padded).MoveToOuterDisposeScope();
     }
 }
