@@ -12,7 +12,8 @@ namespace Vpd.Model.Nn;
 /// For SD v1.5's UNet heads (40 and 80 wide) the explicit form was faster in single-op timings at 4096 tokens but
 /// slower and more variable inside the UNet (medians 3.0-3.2 s against 2.8 s over three rounds: its two 256 MiB
 /// score tensors per layer are fresh page-faulted allocations), and 5x less accurate, so the UNet keeps the fused
-/// kernel. docs/performance.md, "Session 4".
+/// kernel. A variant with each row's estimated maximum subtracted inside the matmul (accurate to 5.8e-3) was no faster
+/// inside the UNet either. docs/performance.md, "Session 4" and "Session 5".
 /// </summary>
 public static class Attention
 {
