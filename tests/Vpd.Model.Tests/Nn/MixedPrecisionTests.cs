@@ -11,16 +11,24 @@ public sealed class MixedPrecisionTests
 {
     private static ScalarType DType(nn.Module module) => module.parameters().First().dtype;
 
+    /// <summary>A seeded Tiny model in eval mode, converted to bfloat16 with <paramref name="float32"/> kept, or float32 when null.</summary>
+    private static VpdRefer TinyModel(Float32Part? float32)
+    {
+        manual_seed(5);
+        var model = new VpdRefer(VpdReferConfig.Tiny);
+        model.eval();
+        return float32 is { } part ? model.ToBFloat16(part) : model;
+    }
+
+    private static Dictionary<string, nn.Module> EncoderModules(VpdRefer model) =>
+        model.EncoderVq.Encoder.named_modules().ToDictionary(m => m.name, m => m.module);
+
     [Fact]
     public void ToBFloat16_VaeFirstLevelNorms_OnlyStemNormsAndGammaStayFloat32()
     {
-        manual_seed(5);
-        using var model = new VpdRefer(VpdReferConfig.Tiny);
-        model.eval();
+        using var model = TinyModel(Float32Part.VaeFirstLevelNorms);
 
-        model.ToBFloat16(Float32Part.VaeFirstLevelNorms);
-
-        var encoder = model.EncoderVq.Encoder.named_modules().ToDictionary(m => m.name, m => m.module);
+        var encoder = EncoderModules(model);
         Assert.Equal(ScalarType.Float32, DType(encoder["conv_in"]));
         var firstLevel = encoder.Where(m => m.Key.StartsWith("down.0.", StringComparison.Ordinal) && m.Value is GroupNorm32 or Conv2d).ToList();
         Assert.Contains(firstLevel, m => m.Value is GroupNorm32);
@@ -36,11 +44,8 @@ public sealed class MixedPrecisionTests
     [InlineData(false)]
     public void Forward_VaeFirstLevelNorms_BFloat16ConvolutionsAddIntoAFloat32Stream(bool inference)
     {
-        manual_seed(5);
-        using var model = new VpdRefer(VpdReferConfig.Tiny);
-        model.eval();
-        model.ToBFloat16(Float32Part.VaeFirstLevelNorms);
-        var block = (VaeResnetBlock)model.EncoderVq.Encoder.named_modules().Single(m => m.name == "down.0.block.0").module;
+        using var model = TinyModel(Float32Part.VaeFirstLevelNorms);
+        var block = (VaeResnetBlock)EncoderModules(model)["down.0.block.0"];
         using var input = randn(1, VaeEncoderConfig.Tiny.Ch, 16, 16);
         using var mode = inference ? inference_mode() : null;
 
@@ -56,11 +61,8 @@ public sealed class MixedPrecisionTests
     [Fact]
     public void ForwardConsuming_VaeFirstLevelNorms_SumsIntoItsInputWithThePureForwardsValues()
     {
-        manual_seed(5);
-        using var model = new VpdRefer(VpdReferConfig.Tiny);
-        model.eval();
-        model.ToBFloat16(Float32Part.VaeFirstLevelNorms);
-        var modules = model.EncoderVq.Encoder.named_modules().ToDictionary(m => m.name, m => m.module);
+        using var model = TinyModel(Float32Part.VaeFirstLevelNorms);
+        var modules = EncoderModules(model);
         var block = (VaeResnetBlock)modules["down.0.block.0"];
         var level = (VaeDownLevel)modules["down.0"];
         using var input = randn(1, VaeEncoderConfig.Tiny.Ch, 16, 16);
@@ -82,10 +84,8 @@ public sealed class MixedPrecisionTests
     [Fact]
     public void ForwardConsuming_SingleDType_LeavesItsInputUnchanged()
     {
-        manual_seed(5);
-        using var model = new VpdRefer(VpdReferConfig.Tiny);
-        model.eval();
-        var block = (VaeResnetBlock)model.EncoderVq.Encoder.named_modules().Single(m => m.name == "down.0.block.0").module;
+        using var model = TinyModel(float32: null);
+        var block = (VaeResnetBlock)EncoderModules(model)["down.0.block.0"];
         using var input = randn(1, VaeEncoderConfig.Tiny.Ch, 16, 16);
         using var original = input.clone();
         using var mode = inference_mode();
