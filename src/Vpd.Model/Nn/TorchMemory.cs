@@ -38,7 +38,7 @@ public static class TorchMemory
     /// large activation of a forward -- 64-128 MiB at the VAE's 512 px level -- is a new mapping whose pages the kernel
     /// faults in and zeroes, which on this project's machine took 15 ms in some calls and up to 200 ms in others for the
     /// same 128 MiB tensor. With the memory kept, a forward's activations reuse the previous forward's pages: SD v1.5 at
-    /// 512 px was 15-25% faster in float32 and bfloat16 alike (docs/performance.md, "Session 5"). The process keeps its
+    /// 512 px was 10-25% faster in float32 and bfloat16 alike (docs/performance.md, "Session 5"). The process keeps its
     /// peak footprint instead of returning it between forwards, which suits a worker that runs one model all its life.
     /// Executables call this first thing; it is left to them because it changes the whole process's allocator. Returns
     /// whether it took effect: false off Linux, where the C library has no such switch (musl's mallopt does nothing), or when
