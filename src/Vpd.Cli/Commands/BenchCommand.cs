@@ -16,6 +16,7 @@ public static class BenchCommand
         bench.Subcommands.Add(CreateLayout());
         bench.Subcommands.Add(CreateDType());
         bench.Subcommands.Add(BenchPipelineCommand.Create());
+        bench.Subcommands.Add(BenchDecodeCommand.Create());
         return bench;
     }
 

@@ -5,8 +5,9 @@ using Vpd.Core.Refer;
 namespace Vpd.Model.SelfTest;
 
 /// <summary>
-/// <c>refer_tiny/</c>: the RefCOCO-layout reader's truth masks at original size and nearest-resized to 32x32,
-/// against the reference loader (<c>expected.json</c>).
+/// <c>refer_tiny/</c>: the RefCOCO-layout reader's truth masks at original size and nearest-resized to 32x32, and
+/// each JPEG image decoded and bilinear-resized to 32x32, against the reference loader (<c>expected.json</c>): the
+/// whole image path a host runs before the model, JPEG decoder included.
 /// </summary>
 public sealed class ReferTinyCase : ISelfTestCase
 {
@@ -36,7 +37,33 @@ public sealed class ReferTinyCase : ISelfTestCase
                 resizedFailures.Add($"ref {refId}");
             }
         }
-        return [Summary("truth_rowmajor", refs.Count, truthFailures), Summary("truth_32x32_rowmajor", refs.Count, resizedFailures)];
+        return [
+            Summary("truth_rowmajor", refs.Count, truthFailures),
+            Summary("truth_32x32_rowmajor", refs.Count, resizedFailures),
+            CheckImages(dataset, doc.RootElement.GetProperty("images").EnumerateArray().ToList()),
+        ];
+    }
+
+    /// <summary>Every value within one grey level: the bilinear filter's float rounding may differ by one, a decoder by far more.</summary>
+    private TensorCheck CheckImages(ReferDataset dataset, IReadOnlyList<JsonElement> images)
+    {
+        var failures = new List<string>();
+        var worst = 0;
+        foreach (var item in images)
+        {
+            var imageId = item.GetProperty("image_id").GetInt64();
+            var reference = item.GetProperty("image_32x32_rgb_uint8").EnumerateArray().Select(v => v.GetInt32()).ToArray();
+            var resized = EvalTransform.ResizeImage(ImageFiles.LoadRgb(dataset.ImagePath(imageId)), 32).Pixels;
+            var largest = resized.Length == reference.Length ? reference.Zip(resized, (a, b) => Math.Abs(a - b)).Max() : int.MaxValue;
+            worst = Math.Max(worst, largest);
+            if (largest > 1)
+            {
+                failures.Add($"image {imageId} (max {(largest == int.MaxValue ? "size differs" : largest)})");
+            }
+        }
+        return images.Count > 0 && failures.Count == 0
+            ? TensorCheck.Exact(Name, "image_32x32_rgb_uint8", true, $"{images.Count} images decoded and resized, every value within 1 level (max {worst})")
+            : Summary("image_32x32_rgb_uint8", images.Count, failures);
     }
 
     private static byte[] Digits(JsonElement item, string name) => [.. (item.GetProperty(name).GetString() ?? "").Select(ch => (byte)(ch - '0'))];

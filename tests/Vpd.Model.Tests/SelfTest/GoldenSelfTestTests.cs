@@ -47,6 +47,31 @@ public sealed class GoldenSelfTestTests
         Assert.Contains(report.SkippedCases, s => s.StartsWith("unet", StringComparison.Ordinal));
     }
 
+    [SkippableFact]
+    public void Run_ReferTinyWithOneImageValueTwoLevelsOff_FailsTheImageCheckOnly()
+    {
+        var source = RepoPaths.Golden("refer_tiny");
+        using var dir = new TempDir();
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(dir.Path, "refer_tiny", Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var expectedPath = Path.Combine(dir.Path, "refer_tiny", "expected.json");
+        var expected = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(expectedPath))!;
+        var values = expected["images"]![0]!["image_32x32_rgb_uint8"]!.AsArray();
+        var first = values[0]!.GetValue<int>();
+        values[0] = first >= 128 ? first - 2 : first + 2;
+        File.WriteAllText(expectedPath, expected.ToJsonString());
+
+        var report = GoldenSelfTest.Run(dir.Path);
+
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal(("refer_tiny", "image_32x32_rgb_uint8"), (failure.Case, failure.Name));
+        Assert.Contains(report.Checks, c => c.Passed && c.Name == "truth_32x32_rowmajor");
+    }
+
     [Fact]
     public void Run_FolderWithoutGoldenFiles_ThrowsNamingIt()
     {
