@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Vpd.Cli.Commands;
 using Vpd.Cli.Common;
-using Vpd.Model.Nn;
+using Vpd.Model;
 
 namespace Vpd.Cli;
 
@@ -10,10 +10,8 @@ public static class Program
 {
     public static Task<int> Main(string[] args)
     {
-        // Before any tensor exists: libtorch reads this switch once (see TorchMemory).
-        TorchMemory.RequestHugePages();
-        // Freed tensors' memory is kept for the next forward instead of being unmapped and faulted in again.
-        TorchMemory.KeepFreedMemory();
+        // Before any tensor exists: libtorch reads some of these switches once.
+        TorchRuntime.Configure();
         return InvokeAsync(args, new InvocationConfiguration());
     }
 

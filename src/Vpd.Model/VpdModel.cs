@@ -30,9 +30,9 @@ public sealed class VpdModel : IDisposable
 
     public ClipTokenizer Tokenizer { get; }
 
-    public ClipTextModel TextEncoder { get; }
+    internal ClipTextModel TextEncoder { get; }
 
-    public VpdRefer Refer { get; }
+    internal VpdRefer Refer { get; }
 
     /// <summary>Where the weights live.</summary>
     public Device Device => Refer.Gamma.device;
@@ -48,7 +48,7 @@ public sealed class VpdModel : IDisposable
     }
 
     /// <summary>CLIP <c>last_hidden_state</c> [K, token_length, D] of <paramref name="sentences"/> (caller's grad mode).</summary>
-    public Tensor EncodeText(IReadOnlyList<string> sentences)
+    internal Tensor EncodeText(IReadOnlyList<string> sentences)
     {
         using var ids = TokenIds(sentences);
         return TextEncoder.forward(ids);

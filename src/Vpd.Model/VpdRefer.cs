@@ -18,7 +18,7 @@ namespace Vpd.Model;
 /// <c>text_adapter</c>, <c>classifier</c>. The CLIP text encoder is not part of it: callers pass its
 /// <c>last_hidden_state</c>.
 /// </summary>
-public sealed class VpdRefer : nn.Module
+internal sealed class VpdRefer : nn.Module
 {
     // Declaration order = VPDRefer.state_dict() order (root parameter first).
     private readonly Parameter gamma;
@@ -34,8 +34,6 @@ public sealed class VpdRefer : nn.Module
     public VpdRefer(VpdReferConfig config, Device? device = null) : base(nameof(VpdRefer))
     {
         config.Validate(nameof(VpdReferConfig));
-        // Every VPD model runs its convolutions through the kernels ConvolutionCheck proves (see Nnpack).
-        Nnpack.EnsureOff();
         Config = config;
         gamma = new Parameter(full(config.TokenEmbedDim, GammaInit, dtype: ScalarType.Float32, device: device));
         encoder_vq = new AutoencoderKlEncoder(config.Vae, device);

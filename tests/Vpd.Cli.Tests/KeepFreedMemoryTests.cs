@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
-using Vpd.Model.Nn;
+using Vpd.Model;
 using static TorchSharp.torch;
 
 namespace Vpd.Cli.Tests;
 
-/// <summary>The allocator switch every executable sets first (<see cref="TorchMemory.KeepFreedMemory"/>); process-wide, as in <c>vpd</c>.</summary>
+/// <summary>The allocator switch every executable sets first (<see cref="TorchRuntime.Configure"/>); process-wide, as in <c>vpd</c>.</summary>
 public sealed class KeepFreedMemoryTests
 {
     /// <summary>Above glibc's largest mmap threshold (32 MiB): without the switch it gets a mapping of its own.</summary>
@@ -13,7 +13,7 @@ public sealed class KeepFreedMemoryTests
     [Fact]
     public void KeepFreedMemory_LargeTensor_ComesFromTheHeapAndStaysThereWhenFreed()
     {
-        var tookEffect = TorchMemory.KeepFreedMemory();
+        var tookEffect = TorchRuntime.Configure().FreedMemoryKept;
         var before = mallinfo2();
         long mappedWhileAlive;
         using (var tensor = ones(TensorBytes / sizeof(float), dtype: ScalarType.Float32))

@@ -1,4 +1,4 @@
-using Vpd.Pipeline.Local;
+using Vpd.Cli.Local;
 
 namespace Vpd.Core.Tests;
 

@@ -13,8 +13,8 @@ namespace Vpd.Model.Tests;
 /// </summary>
 internal static class GoldenCompare
 {
-    public const double RelativeTolerance = Vpd.Model.SelfTest.TensorCheck.RelativeTolerance;
-    public const double AttentionAbsoluteTolerance = Vpd.Model.SelfTest.TensorCheck.AttentionAbsoluteTolerance;
+    public const double RelativeTolerance = Vpd.Tools.SelfTest.TensorCheck.RelativeTolerance;
+    public const double AttentionAbsoluteTolerance = Vpd.Tools.SelfTest.TensorCheck.AttentionAbsoluteTolerance;
 
     /// <summary>The checked names of a golden file (header order).</summary>
     public static IReadOnlyList<string> CheckedNames(string path, Func<string, bool>? include = null) =>
@@ -25,7 +25,7 @@ internal static class GoldenCompare
             .ToList();
 
     /// <summary>||a - b||_2 / ||b||_2 in float64.</summary>
-    public static double RelativeError(Tensor actual, Tensor expected) => Vpd.Model.SelfTest.TensorCheck.RelativeErrorOf(actual, expected);
+    public static double RelativeError(Tensor actual, Tensor expected) => Vpd.Tools.SelfTest.TensorCheck.RelativeErrorOf(actual, expected);
 
     /// <summary>Fails listing every golden name that is unmapped, has the wrong shape or is out of tolerance.</summary>
     public static void AssertAll(

@@ -1,4 +1,4 @@
-using Vpd.Pipeline.Local;
+using Vpd.Cli.Local;
 using Xunit;
 
 namespace Vpd.TestSupport;

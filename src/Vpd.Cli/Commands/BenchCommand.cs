@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Vpd.Cli.Common;
-using Vpd.Model.Benchmarks;
+using Vpd.Tools.Benchmarks;
 using Vpd.Model.Nn;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Vpd.Model.Benchmarks;
+using Vpd.Tools.Benchmarks;
 
 namespace Vpd.Cli.Commands;
 

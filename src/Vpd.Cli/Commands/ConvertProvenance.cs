@@ -1,6 +1,6 @@
 using System.Globalization;
 using Vpd.Model.Checkpoints;
-using Vpd.Model.Checkpoints.Import;
+using Vpd.Tools.Checkpoints.Import;
 
 namespace Vpd.Cli.Commands;
 

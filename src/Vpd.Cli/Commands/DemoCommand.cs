@@ -4,7 +4,7 @@ using Vpd.Cli.Common;
 using Vpd.Core.Contracts;
 using Vpd.Core.Refer;
 using Vpd.Core.Synthetic;
-using Vpd.Model.Training;
+using Vpd.Tools.Training;
 using Vpd.Pipeline.Enqueue;
 using Vpd.Pipeline.Segmentation;
 using Vpd.Pipeline.Storage;

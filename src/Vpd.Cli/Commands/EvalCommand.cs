@@ -4,7 +4,7 @@ using Vpd.Cli.Common;
 using Vpd.Core.Metrics;
 using Vpd.Core.Refer;
 using Vpd.Model.Checkpoints;
-using Vpd.Model.Evaluation;
+using Vpd.Tools.Evaluation;
 using Vpd.Model.Inference;
 
 namespace Vpd.Cli.Commands;

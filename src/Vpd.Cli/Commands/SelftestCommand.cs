@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vpd.Cli.Common;
-using Vpd.Model.SelfTest;
+using Vpd.Tools.SelfTest;
 
 namespace Vpd.Cli.Commands;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Vpd.Cli.Common;
 using Vpd.Core.Metrics;
-using Vpd.Model.Training;
+using Vpd.Tools.Training;
 
 namespace Vpd.Cli.Commands;
 

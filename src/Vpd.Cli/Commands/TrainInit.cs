@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Vpd.Cli.Common;
 using Vpd.Model.Checkpoints;
-using Vpd.Model.Checkpoints.Import;
-using Vpd.Model.Training;
+using Vpd.Tools.Checkpoints.Import;
+using Vpd.Tools.Training;
 
 namespace Vpd.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Vpd.Cli.Commands;
 using Vpd.Model.Checkpoints;
-using Vpd.Model.Checkpoints.Import;
+using Vpd.Tools.Checkpoints.Import;
 using Vpd.Model.Config;
 
 namespace Vpd.Cli.Common;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Vpd.Pipeline.Local;
+using Vpd.Cli.Local;
 using Vpd.Pipeline.Storage;
 
 namespace Vpd.Cli.Common;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Vpd.Model.Checkpoints;
-using Vpd.Model.Checkpoints.Pickle;
+using Vpd.Tools.Checkpoints.Pickle;
 
 namespace Vpd.Cli.Common;
 

@@ -8,7 +8,7 @@ namespace Vpd.Model.Adapter;
 /// VPD's <c>TextAdapter</c> (prefix <c>text_adapter.</c>): <c>fc</c> = [Linear, GELU (exact erf), Linear];
 /// the output is <c>l + gamma * fc(l)</c>, with <c>gamma</c> owned by the model root (checkpoint key <c>gamma</c>).
 /// </summary>
-public sealed class TextAdapter : nn.Module
+internal sealed class TextAdapter : nn.Module
 {
     private readonly Sequential fc;
 

@@ -8,7 +8,7 @@ namespace Vpd.Model.Checkpoints;
 /// Rules are tried in order and the first whose prefix matches wins; keys no rule matches stay as they are,
 /// or are dropped when the map is built with <c>dropUnmatched</c>.
 /// </summary>
-public sealed class StateDictKeyMap
+internal sealed class StateDictKeyMap
 {
     private readonly IReadOnlyList<(string From, string To)> _rules;
     private readonly bool _dropUnmatched;

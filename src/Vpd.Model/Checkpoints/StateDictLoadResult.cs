@@ -4,4 +4,4 @@ namespace Vpd.Model.Checkpoints;
 /// <param name="LoadedKeys">Module keys that received a tensor.</param>
 /// <param name="IgnoredKeys">State-dict keys skipped by the ignore rule.</param>
 /// <param name="AllowedMissingKeys">Module keys left as they were because the allow-missing rule accepted them.</param>
-public sealed record StateDictLoadResult(IReadOnlyList<string> LoadedKeys, IReadOnlyList<string> IgnoredKeys, IReadOnlyList<string> AllowedMissingKeys);
+internal sealed record StateDictLoadResult(IReadOnlyList<string> LoadedKeys, IReadOnlyList<string> IgnoredKeys, IReadOnlyList<string> AllowedMissingKeys);

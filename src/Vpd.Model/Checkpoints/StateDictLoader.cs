@@ -8,7 +8,7 @@ namespace Vpd.Model.Checkpoints;
 /// module key must be present, every state-dict key must be used, shapes must agree. Floating-point
 /// tensors are converted to the module's dtype (a float16 checkpoint into a float32 model).
 /// </summary>
-public static class StateDictLoader
+internal static class StateDictLoader
 {
     /// <summary>
     /// Checks everything first and copies only when all of it fits, so a failed load leaves the module

@@ -5,7 +5,7 @@ namespace Vpd.Model.Clip;
 /// can work on text symbols without ever seeing whitespace or control characters. Printable Latin-1
 /// bytes map to themselves; the other 68 bytes map to U+0100 upwards in byte order.
 /// </summary>
-public static class ByteUnicode
+internal static class ByteUnicode
 {
     /// <summary>The character of each byte value (index = byte).</summary>
     public static IReadOnlyList<char> ByteToChar { get; } = BuildTable();

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Clip;
 
 /// <summary>CLIP's causal multi-head self-attention (Hugging Face <c>CLIPAttention</c> names).</summary>
-public sealed class ClipAttention : nn.Module<Tensor, Tensor>
+internal sealed class ClipAttention : nn.Module<Tensor, Tensor>
 {
     private readonly Linear q_proj;
     private readonly Linear k_proj;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Clip;
 
 /// <summary>The stack of encoder layers (<c>layers.{i}</c>).</summary>
-public sealed class ClipEncoder : nn.Module<Tensor, Tensor>
+internal sealed class ClipEncoder : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<ClipEncoderLayer> layers;
 

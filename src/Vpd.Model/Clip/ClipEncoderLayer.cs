@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Clip;
 
 /// <summary>One pre-norm transformer layer: <c>x + attn(ln1(x))</c>, then <c>x + mlp(ln2(x))</c>.</summary>
-public sealed class ClipEncoderLayer : nn.Module<Tensor, Tensor>
+internal sealed class ClipEncoderLayer : nn.Module<Tensor, Tensor>
 {
     private readonly ClipAttention self_attn;
     private readonly LayerNorm layer_norm1;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Clip;
 
 /// <summary>CLIP's feed-forward block: <c>fc2(act(fc1(x)))</c>, quick-GELU for the OpenAI models.</summary>
-public sealed class ClipMlp : nn.Module<Tensor, Tensor>
+internal sealed class ClipMlp : nn.Module<Tensor, Tensor>
 {
     private readonly Linear fc1;
     private readonly Linear fc2;

@@ -9,7 +9,7 @@ namespace Vpd.Model.Clip;
 /// whitespace into spaces, put spaces around CJK ideographs, NFC-normalise, lower-case, and join the
 /// whitespace-separated words with single spaces.
 /// </summary>
-public static class ClipTextCleaner
+internal static class ClipTextCleaner
 {
     /// <summary>The cleaned, lower-cased text.</summary>
     public static string Clean(string text)

@@ -11,7 +11,7 @@ namespace Vpd.Model.Clip;
 /// (<see cref="ClipTextModel.IsIgnorableCheckpointKey"/>); a buffer would make one of the two kinds fail
 /// a strict load.
 /// </remarks>
-public sealed class ClipTextEmbeddings : nn.Module<Tensor, Tensor>
+internal sealed class ClipTextEmbeddings : nn.Module<Tensor, Tensor>
 {
     private readonly Embedding token_embedding;
     private readonly Embedding position_embedding;

@@ -8,7 +8,7 @@ namespace Vpd.Model.Clip;
 /// (<c>text_model.embeddings.token_embedding.weight</c> ... <c>text_model.final_layer_norm.bias</c>).
 /// Causal attention, no padding mask: VPD feeds ids only and uses every position of <c>last_hidden_state</c>.
 /// </summary>
-public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
+internal sealed class ClipTextModel : nn.Module<Tensor, Tensor>
 {
     private const string PositionIdsKey = "text_model.embeddings.position_ids";
 

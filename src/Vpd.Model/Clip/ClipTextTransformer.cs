@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Clip;
 
 /// <summary>Hugging Face <c>CLIPTextTransformer</c>: embeddings, encoder, final layer norm.</summary>
-public sealed class ClipTextTransformer : nn.Module<Tensor, Tensor>
+internal sealed class ClipTextTransformer : nn.Module<Tensor, Tensor>
 {
     private readonly ClipTextEmbeddings embeddings;
     private readonly ClipEncoder encoder;

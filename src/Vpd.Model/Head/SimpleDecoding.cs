@@ -10,7 +10,7 @@ namespace Vpd.Model.Head;
 /// bilinearly upsample the running map (align_corners) to the next feature's size when smaller,
 /// concatenate, then (3x3 conv without bias, BatchNorm, ReLU) twice; finally <c>conv1_1</c> to 2 classes.
 /// </summary>
-public sealed class SimpleDecoding : nn.Module
+internal sealed class SimpleDecoding : nn.Module
 {
     // Declaration order = the reference's state_dict order.
     private readonly Conv2d conv1_4;

@@ -11,7 +11,7 @@ namespace Vpd.Model.Inference;
 /// generator seeded by a stable hash of (noise seed, image id), so every sentence of an image sees the
 /// same noise whatever the batch, worker, process or device (ARCHITECTURE.md, "Reproducibility").
 /// </summary>
-public static class ImageNoise
+internal static class ImageNoise
 {
     /// <summary>A standard-normal tensor of <paramref name="shape"/> on the CPU, float32.</summary>
     public static Tensor Draw(long noiseSeed, string imageId, params long[] shape)

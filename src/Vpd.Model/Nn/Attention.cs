@@ -15,7 +15,7 @@ namespace Vpd.Model.Nn;
 /// kernel. A variant with each row's estimated maximum subtracted inside the matmul (accurate to 5.8e-3) was no faster
 /// inside the UNet either. docs/performance.md, "Session 4" and "Session 5".
 /// </summary>
-public static class Attention
+internal static class Attention
 {
     /// <summary>bfloat16 heads at least this wide take the explicit path on CPU.</summary>
     public const long ExplicitFromHeadDim = 256;

@@ -10,7 +10,7 @@ namespace Vpd.Model.Nn;
 /// resizes that follow, so oneDNN skips the NCHW reorders around every conv (measured ~30% faster per 3x3
 /// conv on this CPU in float32 and bfloat16, see docs/performance.md). Values are unchanged.
 /// </summary>
-public static class ChannelsLast
+internal static class ChannelsLast
 {
     /// <summary>Re-lays out every Conv2d weight of <paramref name="module"/> in channels-last; returns the module.</summary>
     public static T ToChannelsLast<T>(this T module) where T : nn.Module

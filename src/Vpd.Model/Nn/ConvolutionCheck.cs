@@ -16,7 +16,7 @@ namespace Vpd.Model.Nn;
 /// once on a small seeded input and is compared with float64 arithmetic on the same values (libtorch's
 /// float64 convolution does not go through oneDNN).
 /// </summary>
-public static class ConvolutionCheck
+internal static class ConvolutionCheck
 {
     /// <summary>Largest accepted relative error in bfloat16: output rounding alone gives ~2e-3; the fault gave >= 0.1.</summary>
     public const double BFloat16Tolerance = 2e-2;

@@ -10,7 +10,7 @@ namespace Vpd.Model.Nn;
 public delegate void ForwardTrace(string name, Tensor value);
 
 /// <summary>Helpers for optional traces.</summary>
-public static class ForwardTraces
+internal static class ForwardTraces
 {
     /// <summary>A trace that prepends <paramref name="prefix"/> to every name, or null when <paramref name="inner"/> is null.</summary>
     public static ForwardTrace? Prefixed(this ForwardTrace? inner, string prefix) =>

@@ -11,7 +11,7 @@ namespace Vpd.Model.Nn;
 /// nn.GroupNorm leaves its affine parameters uninitialised. No float32 round trip is needed for
 /// bfloat16 inputs: libtorch's group_norm kernels accumulate statistics in float32 already.
 /// </summary>
-public sealed class GroupNorm32 : nn.Module<Tensor, Tensor>
+internal sealed class GroupNorm32 : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter bias;

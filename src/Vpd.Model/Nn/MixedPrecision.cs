@@ -30,7 +30,7 @@ public enum Float32Part
 }
 
 /// <summary>bfloat16 inference of <see cref="VpdRefer"/> with a float32 part (<see cref="Float32Part"/>).</summary>
-public static class MixedPrecision
+internal static class MixedPrecision
 {
     /// <summary>The float32 part of the product's bfloat16 mode (model loading, <c>vpd selftest</c>, <c>vpd bench</c>'s default).</summary>
     public const Float32Part ProductFloat32Part = Float32Part.VaeFirstLevelNorms;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Nn;
 
 /// <summary>Copies checkpoint tensors into a module's parameters and buffers by name.</summary>
-public static class ModuleWeights
+internal static class ModuleWeights
 {
     /// <summary>
     /// Loads the entries of <paramref name="weights"/> under <paramref name="prefix"/> into

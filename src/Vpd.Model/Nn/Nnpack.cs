@@ -6,12 +6,11 @@ namespace Vpd.Model.Nn;
 /// <summary>
 /// Switches libtorch's NNPACK convolutions off for the whole process (PyTorch's
 /// <c>torch.backends.nnpack.set_flags(False)</c>, which TorchSharp does not expose). Why: where NNPACK cannot
-/// initialise (this project's session-3 machine: "Could not initialize NNPACK! Reason: Unsupported hardware.")
-/// libtorch 2.10 tries again and logs that line at every float32 NCHW convolution -- 153,690 lines in one
-/// <c>build/demo.sh</c>; and where it can, libtorch would send float32 NCHW convolutions with a batch of 16 or more
-/// through NNPACK instead of oneDNN, a different kernel family from the one <see cref="ConvolutionCheck"/> proves.
+/// initialise, libtorch 2.10 tries again and logs a line at every float32 NCHW convolution; and where it can, it
+/// would take float32 NCHW convolutions with a batch of 16 or more away from oneDNN, the kernel family
+/// <see cref="ConvolutionCheck"/> proves on each host.
 /// </summary>
-public static class Nnpack
+internal static class Nnpack
 {
     private static readonly Lazy<bool> Switched = new(SwitchOff, LazyThreadSafetyMode.ExecutionAndPublication);
 

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Nn;
 
 /// <summary>Normalisation layers with the reference defaults filled in.</summary>
-public static class Norms
+internal static class Norms
 {
     /// <summary>Stable Diffusion always uses 32 groups.</summary>
     public const int Groups = 32;

@@ -9,7 +9,7 @@ namespace Vpd.Model.Unet;
 /// probabilities of cross-attention layers in the down and up paths whose query count is at most
 /// <c>maxQueries</c>; mid-block and self-attention maps are never computed. Create one per forward.
 /// </summary>
-public sealed class AttentionStore : IDisposable
+internal sealed class AttentionStore : IDisposable
 {
     private readonly long maxQueries;
     private readonly ForwardTrace? trace;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Unet;
 
 /// <summary>ldm's <c>BasicTransformerBlock</c>: pre-norm self-attention, cross-attention, gated feed-forward, each residual.</summary>
-public sealed class BasicTransformerBlock : nn.Module
+internal sealed class BasicTransformerBlock : nn.Module
 {
     // Declaration order = the reference's registration order, so state_dict keys come out in checkpoint order.
     private readonly CrossAttention attn1;

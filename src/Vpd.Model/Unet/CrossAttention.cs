@@ -11,7 +11,7 @@ namespace Vpd.Model.Unet;
 /// given. When an <see cref="AttentionStore"/> wants this layer's map, the probabilities are computed
 /// explicitly and reported averaged over heads; otherwise <see cref="Attention.ScaledDotProduct"/> picks the faster kernel.
 /// </summary>
-public sealed class CrossAttention : nn.Module
+internal sealed class CrossAttention : nn.Module
 {
     private readonly Linear to_q;
     private readonly Linear to_k;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Unet;
 
 /// <summary>ldm's <c>DiffusionWrapper</c>: only holds <c>diffusion_model</c>, so checkpoint keys read <c>…model.diffusion_model.*</c>.</summary>
-public sealed class DiffusionWrapper : nn.Module
+internal sealed class DiffusionWrapper : nn.Module
 {
     private readonly UnetModel diffusion_model;
 

@@ -6,7 +6,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Vpd.Model.Unet;
 
 /// <summary>ldm's <c>GEGLU</c>: <c>proj</c> to twice the width; first half = value, second half = gate; value * gelu(gate), exact erf GELU.</summary>
-public sealed class Geglu : nn.Module<Tensor, Tensor>
+internal sealed class Geglu : nn.Module<Tensor, Tensor>
 {
     private readonly Linear proj;
 
@@ -27,7 +27,7 @@ public sealed class Geglu : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>ldm's gated <c>FeedForward</c>: <c>net</c> = [GEGLU(C -> 4C), Dropout, Linear(4C -> C)].</summary>
-public sealed class FeedForward : nn.Module<Tensor, Tensor>
+internal sealed class FeedForward : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential net;
 

@@ -10,7 +10,7 @@ namespace Vpd.Model.Unet;
 /// plus <c>emb_layers</c>(time embedding) broadcast over H and W, then <c>out_layers</c> (GroupNorm,
 /// SiLU, dropout, conv); residual through a 1x1 <c>skip_connection</c> when the channels change.
 /// </summary>
-public sealed class ResBlock : nn.Module
+internal sealed class ResBlock : nn.Module
 {
     internal const double NormEps = 1e-5;
 

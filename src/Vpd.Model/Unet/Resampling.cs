@@ -6,7 +6,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Vpd.Model.Unet;
 
 /// <summary>The UNet's <c>Downsample</c>: field <c>op</c>, a 3x3 conv with stride 2 and symmetric padding 1.</summary>
-public sealed class Downsample : nn.Module<Tensor, Tensor>
+internal sealed class Downsample : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d op;
 
@@ -22,7 +22,7 @@ public sealed class Downsample : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>The UNet's <c>Upsample</c>: nearest-neighbour x2, then field <c>conv</c> (3x3, padding 1).</summary>
-public sealed class Upsample : nn.Module<Tensor, Tensor>
+internal sealed class Upsample : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
 

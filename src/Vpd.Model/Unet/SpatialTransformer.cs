@@ -9,7 +9,7 @@ namespace Vpd.Model.Unet;
 /// ldm's <c>SpatialTransformer</c>: GroupNorm (eps 1e-6), 1x1 <c>proj_in</c>, transformer blocks over
 /// the H*W tokens (row-major), 1x1 <c>proj_out</c>, residual.
 /// </summary>
-public sealed class SpatialTransformer : nn.Module
+internal sealed class SpatialTransformer : nn.Module
 {
     private const double NormEps = 1e-6;
 

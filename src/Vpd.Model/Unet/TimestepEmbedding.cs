@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Unet;
 
 /// <summary>ldm's sinusoidal timestep embedding.</summary>
-public static class TimestepEmbedding
+internal static class TimestepEmbedding
 {
     private const double MaxPeriod = 10000.0;
 

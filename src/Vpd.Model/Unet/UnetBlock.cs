@@ -7,7 +7,7 @@ namespace Vpd.Model.Unet;
 /// ldm's <c>TimestepEmbedSequential</c>: layers registered as <c>0</c>, <c>1</c>, <c>2</c> and applied in
 /// order, each given what it reads (ResBlocks the time embedding, transformers the context).
 /// </summary>
-public sealed class UnetBlock : nn.Module
+internal sealed class UnetBlock : nn.Module
 {
     private readonly nn.Module[] layers;
 

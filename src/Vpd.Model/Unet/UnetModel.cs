@@ -11,7 +11,7 @@ namespace Vpd.Model.Unet;
 /// The CompVis ldm <c>UNetModel</c> as Stable Diffusion v1 uses it (checkpoint prefix
 /// <c>model.diffusion_model.</c>), with VPD's hierarchical outputs and attention-map capture.
 /// </summary>
-public sealed class UnetModel : nn.Module
+internal sealed class UnetModel : nn.Module
 {
     private readonly Sequential time_embed;
     private readonly ModuleList<UnetBlock> input_blocks;

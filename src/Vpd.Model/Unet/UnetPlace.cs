@@ -1,7 +1,7 @@
 namespace Vpd.Model.Unet;
 
 /// <summary>Where an attention layer sits in the UNet (VPD's <c>place_in_unet</c>).</summary>
-public enum UnetPlace
+internal enum UnetPlace
 {
     /// <summary>In <c>input_blocks</c>.</summary>
     Down,

@@ -8,4 +8,4 @@ namespace Vpd.Model.Unet;
 /// upsample (SD v1: output_blocks 1, 4, 7) and of the last output block (11), before the <c>out</c> head.
 /// </param>
 /// <param name="Eps">The ordinary epsilon prediction, when asked for (VPD never uses it).</param>
-public sealed record UnetResult(IReadOnlyList<Tensor> Hierarchical, Tensor? Eps);
+internal sealed record UnetResult(IReadOnlyList<Tensor> Hierarchical, Tensor? Eps);

@@ -10,7 +10,7 @@ namespace Vpd.Model.Unet;
 /// <param name="Hierarchical">The UNet's hierarchical features, deepest first.</param>
 /// <param name="AttentionMaps">Averaged cross-attention maps [B, tokens, s, s] keyed by side s.</param>
 /// <param name="Eps">The epsilon prediction when asked for.</param>
-public sealed record VpdUnetOutput(
+internal sealed record VpdUnetOutput(
     IReadOnlyList<Tensor> Features,
     IReadOnlyList<Tensor> Hierarchical,
     IReadOnlyDictionary<int, Tensor> AttentionMaps,

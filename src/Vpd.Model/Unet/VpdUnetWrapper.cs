@@ -10,7 +10,7 @@ namespace Vpd.Model.Unet;
 /// <c>unet.unet.diffusion_model.*</c>): runs the UNet once with an attention store and returns the
 /// hierarchical features with the averaged cross-attention maps appended.
 /// </summary>
-public sealed class VpdUnetWrapper : nn.Module
+internal sealed class VpdUnetWrapper : nn.Module
 {
     private readonly DiffusionWrapper unet;
     private readonly int baseSize;

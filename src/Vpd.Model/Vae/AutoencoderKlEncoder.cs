@@ -10,7 +10,7 @@ namespace Vpd.Model.Vae;
 /// The encoding half of ldm's <c>AutoencoderKL</c> (VPD's <c>encoder_vq</c>): <c>encoder</c>,
 /// <c>quant_conv</c>, and <c>post_quant_conv</c>, which checkpoints carry but the encoder never uses.
 /// </summary>
-public sealed class AutoencoderKlEncoder : nn.Module<Tensor, Tensor>
+internal sealed class AutoencoderKlEncoder : nn.Module<Tensor, Tensor>
 {
     private readonly VaeEncoder encoder;
     private readonly Conv2d quant_conv;

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Vae;
 
 /// <summary>ldm's <c>AttnBlock</c>: single-head self-attention over all H*W positions (scale C^-0.5), residual.</summary>
-public sealed class VaeAttnBlock : nn.Module<Tensor, Tensor>
+internal sealed class VaeAttnBlock : nn.Module<Tensor, Tensor>
 {
     private readonly GroupNorm32 norm;
     private readonly Conv2d q;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Vae;
 
 /// <summary>One level of the encoder (<c>down.N</c>): ResnetBlocks, optional attention after each, optional downsample.</summary>
-public sealed class VaeDownLevel : nn.Module<Tensor, Tensor>
+internal sealed class VaeDownLevel : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<VaeResnetBlock> block;
     private readonly ModuleList<VaeAttnBlock> attn;

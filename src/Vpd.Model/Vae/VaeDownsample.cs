@@ -10,7 +10,7 @@ namespace Vpd.Model.Vae;
 /// The encoder's downsample: zero-pad right and bottom by one pixel, then a stride-2 3x3 conv without
 /// padding (asymmetric, unlike the UNet's padding-1 downsample).
 /// </summary>
-public sealed class VaeDownsample : nn.Module<Tensor, Tensor>
+internal sealed class VaeDownsample : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
 

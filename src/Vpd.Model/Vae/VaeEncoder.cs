@@ -8,7 +8,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Vpd.Model.Vae;
 
 /// <summary>ldm's <c>Encoder</c> (checkpoint prefix <c>first_stage_model.encoder.</c>): image -> 2*z_channels moments.</summary>
-public sealed class VaeEncoder : nn.Module<Tensor, Tensor>
+internal sealed class VaeEncoder : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv_in;
     private readonly ModuleList<VaeDownLevel> down;

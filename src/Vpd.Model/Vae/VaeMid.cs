@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Vpd.Model.Vae;
 
 /// <summary>The encoder's middle (<c>mid</c>): ResnetBlock, attention, ResnetBlock at the lowest resolution.</summary>
-public sealed class VaeMid : nn.Module<Tensor, Tensor>
+internal sealed class VaeMid : nn.Module<Tensor, Tensor>
 {
     private readonly VaeResnetBlock block_1;
     private readonly VaeAttnBlock attn_1;

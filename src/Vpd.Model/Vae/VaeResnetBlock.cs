@@ -7,7 +7,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Vpd.Model.Vae;
 
 /// <summary>ldm's encoder <c>ResnetBlock</c> without time embedding: two GroupNorm-SiLU-conv steps plus a shortcut.</summary>
-public sealed class VaeResnetBlock : nn.Module<Tensor, Tensor>
+internal sealed class VaeResnetBlock : nn.Module<Tensor, Tensor>
 {
     internal const double Eps = 1e-6;
 

@@ -1,6 +1,6 @@
 using Vpd.Core.Synthetic;
 using Vpd.Model.Checkpoints;
-using Vpd.Model.Training;
+using Vpd.Tools.Training;
 using Vpd.TestSupport;
 
 namespace Vpd.Cli.Tests.Commands;

@@ -1,4 +1,5 @@
 using Vpd.Cli.Common;
+using Vpd.Model.Checkpoints;
 
 namespace Vpd.Cli.Tests.Commands;
 

@@ -11,6 +11,7 @@ using Vpd.Model.Clip;
 using Vpd.Model.Config;
 using Vpd.TestSupport;
 using static TorchSharp.torch;
+using Vpd.Tools.Clip;
 
 namespace Vpd.Cli.Tests.PipelineVerbs;
 

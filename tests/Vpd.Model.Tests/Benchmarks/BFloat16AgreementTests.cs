@@ -1,4 +1,4 @@
-using Vpd.Model.Benchmarks;
+using Vpd.Tools.Benchmarks;
 using Vpd.Model.Nn;
 using Vpd.TestSupport;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-using Vpd.Model.Benchmarks;
+using Vpd.Tools.Benchmarks;
 using Vpd.Model.Clip;
 using Vpd.Model.Config;
 using Vpd.TestSupport;

@@ -1,4 +1,4 @@
-using Vpd.Model.Benchmarks;
+using Vpd.Tools.Benchmarks;
 using Vpd.TestSupport;
 
 namespace Vpd.Model.Tests.Benchmarks;

@@ -1,8 +1,9 @@
 using System.Collections;
 using System.Text;
 using Vpd.Model.Checkpoints;
-using Vpd.Model.Checkpoints.Pickle;
+using Vpd.Tools.Checkpoints.Pickle;
 using Vpd.TestSupport;
+using Vpd.Tools.Checkpoints;
 
 namespace Vpd.Model.Tests.Checkpoints;
 

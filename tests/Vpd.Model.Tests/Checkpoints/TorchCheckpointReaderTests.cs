@@ -1,9 +1,10 @@
 using System.Text.Json;
 using TorchSharp;
 using Vpd.Model.Checkpoints;
-using Vpd.Model.Checkpoints.Pickle;
+using Vpd.Tools.Checkpoints.Pickle;
 using Vpd.TestSupport;
 using static TorchSharp.torch;
+using Vpd.Tools.Checkpoints;
 
 namespace Vpd.Model.Tests.Checkpoints;
 

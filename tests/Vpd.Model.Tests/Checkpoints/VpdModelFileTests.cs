@@ -4,6 +4,7 @@ using Vpd.Model.Checkpoints;
 using Vpd.Model.Clip;
 using Vpd.Model.Config;
 using Vpd.TestSupport;
+using Vpd.Tools.Clip;
 
 namespace Vpd.Model.Tests.Checkpoints;
 

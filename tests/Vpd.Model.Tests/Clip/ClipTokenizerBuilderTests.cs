@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Vpd.Model.Clip;
 using Vpd.TestSupport;
+using Vpd.Tools.Clip;
 
 namespace Vpd.Model.Tests.Clip;
 

@@ -1,6 +1,6 @@
 using Vpd.Core.Refer;
 using Vpd.Core.Synthetic;
-using Vpd.Model.Evaluation;
+using Vpd.Tools.Evaluation;
 using Vpd.Model.Inference;
 using Vpd.TestSupport;
 using Xunit.Abstractions;

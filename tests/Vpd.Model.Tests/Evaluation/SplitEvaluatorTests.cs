@@ -1,10 +1,10 @@
 using Vpd.Core.Imaging;
 using Vpd.Core.Metrics;
 using Vpd.Core.Refer;
-using Vpd.Model.Evaluation;
+using Vpd.Tools.Evaluation;
 using Vpd.Model.Inference;
 using Vpd.Model.Tests.Training;
-using Vpd.Model.Training;
+using Vpd.Tools.Training;
 
 namespace Vpd.Model.Tests.Evaluation;
 

@@ -3,7 +3,7 @@ using Vpd.Core.Refer;
 using Vpd.Model.Checkpoints;
 using Vpd.Model.Inference;
 using Vpd.Model.Tests.Training;
-using Vpd.Model.Training;
+using Vpd.Tools.Training;
 using Vpd.TestSupport;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using Vpd.Model.Checkpoints;
-using Vpd.Model.SelfTest;
+using Vpd.Tools.SelfTest;
 using Vpd.TestSupport;
 using static TorchSharp.torch;
 

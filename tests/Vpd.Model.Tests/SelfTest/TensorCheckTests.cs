@@ -1,4 +1,4 @@
-using Vpd.Model.SelfTest;
+using Vpd.Tools.SelfTest;
 using static TorchSharp.torch;
 
 namespace Vpd.Model.Tests.SelfTest;

@@ -1,6 +1,6 @@
 using Vpd.Model.Checkpoints;
 using Vpd.Model.Config;
-using Vpd.Model.Training;
+using Vpd.Tools.Training;
 using Vpd.TestSupport;
 
 namespace Vpd.Model.Tests.Training;

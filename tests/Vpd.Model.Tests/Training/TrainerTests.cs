@@ -1,6 +1,6 @@
 using Vpd.Model.Checkpoints;
 using Vpd.Model.Diffusion;
-using Vpd.Model.Training;
+using Vpd.Tools.Training;
 using Vpd.TestSupport;
 using static TorchSharp.torch;
 

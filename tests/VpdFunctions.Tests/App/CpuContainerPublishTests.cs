@@ -29,6 +29,9 @@ public sealed partial class CpuContainerPublishTests
         Assert.True(File.Exists(Path.Combine(output.Path, "host.json")), "host.json not published");
         Assert.NotEmpty(Directory.GetFiles(output.Path, "libtorch_cpu.so", SearchOption.AllDirectories));
         Assert.NotEmpty(Directory.GetFiles(output.Path, "libLibTorchSharp.so", SearchOption.AllDirectories));
+        // The container ships the runtime only: training, import, benchmarks and the self-test stay with the CLI.
+        Assert.True(File.Exists(Path.Combine(output.Path, "Vpd.Model.dll")), "Vpd.Model.dll not published");
+        Assert.False(File.Exists(Path.Combine(output.Path, "Vpd.Tools.dll")), "Vpd.Tools.dll must not ship in the Functions container");
     }
 
     // The Dockerfile's publish command, with its `-o` target cut off (the test publishes elsewhere).

@@ -1,8 +1,9 @@
 using TorchSharp;
 using Vpd.Model.Checkpoints;
-using Vpd.Model.Checkpoints.Import;
+using Vpd.Tools.Checkpoints.Import;
 using Vpd.TestSupport;
 using static TorchSharp.torch;
+using Vpd.Tools.Checkpoints;
 
 namespace Vpd.Model.Tests.Checkpoints.Import;
 

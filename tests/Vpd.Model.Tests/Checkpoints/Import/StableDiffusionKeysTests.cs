@@ -1,4 +1,4 @@
-using Vpd.Model.Checkpoints.Import;
+using Vpd.Tools.Checkpoints.Import;
 using Vpd.TestSupport;
 
 namespace Vpd.Model.Tests.Checkpoints.Import;

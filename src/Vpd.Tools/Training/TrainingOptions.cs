@@ -1,0 +1,89 @@
+using Vpd.Model.Config;
+using Vpd.Model.Diffusion;
+
+namespace Vpd.Tools.Training;
+
+/// <summary>
+/// One training run (VPD.md, "Training"): AdamW with explicit weight decay, polynomial decay
+/// <c>(1 - step/total)^0.9</c>, class-weighted cross-entropy [0.9, 1.1], one random sentence per
+/// object per step.
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary><see cref="Init"/> value that builds a randomly initialised Tiny model with the RefShapes tokenizer.</summary>
+    public const string TinyInit = "tiny";
+
+    public required string DataRoot { get; init; }
+
+    /// <summary>refcoco, refcoco+, refcocog-umd, refcocog-google or refshapes.</summary>
+    public required string DatasetId { get; init; }
+
+    public string Split { get; init; } = "train";
+
+    /// <summary>A product model file to start from, or <see cref="TinyInit"/>.</summary>
+    public required string Init { get; init; }
+
+    /// <summary>Where epoch checkpoints, best.safetensors and the resume state go.</summary>
+    public required string OutDir { get; init; }
+
+    public TrainableParts Trainable { get; init; } = TrainableParts.Head;
+
+    /// <summary>0 = no noise (UNet at timestep 1); 1..999 = latents diffused to that step with fresh noise each step.</summary>
+    public int NoiseStep { get; init; }
+
+    public int Epochs { get; init; } = 1;
+
+    public int BatchSize { get; init; } = 8;
+
+    public double LearningRate { get; init; } = 5e-5;
+
+    public double WeightDecay { get; init; } = 0.01;
+
+    public long Seed { get; init; }
+
+    /// <summary>Split to validate on after each epoch (null: no validation, best.safetensors is not written).</summary>
+    public string? ValSplit { get; init; }
+
+    /// <summary>Validate on the first N objects of <see cref="ValSplit"/> only.</summary>
+    public int? ValLimit { get; init; }
+
+    /// <summary>Noise seed of the validation pass (the same per-image noise as <c>vpd eval --noise-seed</c>).</summary>
+    public long ValNoiseSeed { get; init; }
+
+    /// <summary>Train on the first N objects of <see cref="Split"/> only.</summary>
+    public int? TrainLimit { get; init; }
+
+    public bool Resume { get; init; }
+
+    /// <summary>Stop after the step that crosses this many minutes, validate and save (resumable).</summary>
+    public double? MaxMinutes { get; init; }
+
+    /// <summary>cpu, cuda or cuda:N.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>With <see cref="TinyInit"/>: the architecture to build instead of <see cref="VpdModelConfig.Tiny"/> (its vocabulary size is replaced by the tokenizer's).</summary>
+    public VpdModelConfig? TinyConfig { get; init; }
+
+    public void Validate()
+    {
+        Require(!string.IsNullOrWhiteSpace(DataRoot), "--data is required");
+        Require(!string.IsNullOrWhiteSpace(OutDir), "--out is required");
+        Require(!string.IsNullOrWhiteSpace(Init), "--init is required (a model file or 'tiny')");
+        Require(NoiseStep is >= 0 and < NoiseSchedule.Steps, $"--noise-step must be within 0..{NoiseSchedule.Steps - 1}, got {NoiseStep}");
+        Require(Epochs >= 1, $"--epochs must be at least 1, got {Epochs}");
+        Require(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr must be positive, got {LearningRate}");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), $"--weight-decay must be >= 0, got {WeightDecay}");
+        Require(ValLimit is null or >= 1, $"the validation limit must be at least 1, got {ValLimit}");
+        Require(TrainLimit is null or >= 1, $"the training limit must be at least 1, got {TrainLimit}");
+        Require(MaxMinutes is null or > 0, $"--max-minutes must be positive, got {MaxMinutes}");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}
