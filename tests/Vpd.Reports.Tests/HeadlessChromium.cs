@@ -31,8 +31,8 @@ internal static class HeadlessChromium
             "'apt-get install -y chromium' (.ci/run does), or set VPD_CHROMIUM");
     }
 
-    /// <summary>The DOM after the page's load event (<c>--dump-dom</c>).</summary>
-    public static Result DumpDom(string htmlPath) => Run(["--dump-dom", new Uri(htmlPath).AbsoluteUri]);
+    /// <summary>The DOM after the page's load event (<c>--dump-dom</c>), laid out in a window <paramref name="width"/> wide.</summary>
+    public static Result DumpDom(string htmlPath, int width) => Run(["--dump-dom", $"--window-size={width},1000", new Uri(htmlPath).AbsoluteUri]);
 
     /// <summary>A PNG screenshot of the top <paramref name="height"/> pixels at <paramref name="width"/> wide.</summary>
     public static Result Screenshot(string htmlPath, string pngPath, int width, int height) =>

@@ -333,7 +333,10 @@ public static class RunReport
 
     private static void FailuresSection(Html html, IReadOnlyList<ReportRun> runs)
     {
-        var failed = runs.SelectMany(run => run.Rows.Where(r => r.Status == SentenceStatus.Failed).Select(row => (Run: run, Row: row))).ToList();
+        var failed = runs.SelectMany(run => run.Rows.Where(r => r.Status == SentenceStatus.Failed)
+                .OrderBy(r => r.RefId, StringComparer.Ordinal).ThenBy(r => r.SentenceIndex)
+                .Select(row => (Run: run, Row: row)))
+            .ToList();
         html.Open("section", ("id", "failures")).Element("h2", $"Failed sentences ({failed.Count})");
         if (failed.Count == 0)
         {
@@ -342,16 +345,20 @@ public static class RunReport
         }
         html.Element("h3", "By reason").Open("table", ("id", "failure-reasons")).Open("thead").Open("tr")
             .Element("th", "run").Element("th", "sentences").Element("th", "reason", ("class", "text")).Close("tr").Close("thead").Open("tbody");
-        foreach (var group in failed.GroupBy(f => (f.Run.Name, Reason: f.Row.Error ?? "")).OrderBy(g => g.Key.Name, StringComparer.Ordinal).ThenByDescending(g => g.Count()))
+        // Runs in the report's order; within a run the most frequent reason first.
+        var byReason = failed.GroupBy(f => f.Run.Name).SelectMany(inRun => inRun
+            .GroupBy(f => f.Row.Error ?? "")
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal));
+        foreach (var group in byReason)
         {
             html.Open("tr").Element("td", group.First().Run.Title).Element("td", Count(group.Count()))
-                .Element("td", group.Key.Reason.Length == 0 ? "(no reason recorded)" : group.Key.Reason, ("class", "error")).Close("tr");
+                .Element("td", group.Key.Length == 0 ? "(no reason recorded)" : group.Key, ("class", "error")).Close("tr");
         }
         html.Close("tbody").Close("table");
         html.Element("h3", "Every failed sentence").Open("table", ("id", "failures-table")).Open("thead").Open("tr")
             .Element("th", "run").Element("th", "ref").Element("th", "sentence").Element("th", "sent_id").Element("th", "image")
             .Element("th", "text", ("class", "text")).Element("th", "reason", ("class", "text")).Close("tr").Close("thead").Open("tbody");
-        foreach (var (run, row) in failed.OrderBy(f => f.Run.Name, StringComparer.Ordinal).ThenBy(f => f.Row.RefId, StringComparer.Ordinal).ThenBy(f => f.Row.SentenceIndex))
+        foreach (var (run, row) in failed)
         {
             html.Open("tr", ("data-run", run.Name), ("data-key", row.Key.ToString()))
                 .Element("td", run.Title).Element("td", row.RefId).Element("td", row.SentenceIndex.ToString(CultureInfo.InvariantCulture))
