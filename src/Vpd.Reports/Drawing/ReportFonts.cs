@@ -8,7 +8,7 @@ namespace Vpd.Reports.Drawing;
 /// SkiaSharp build the product ships (NativeAssets.Linux.NoDependencies) has no fontconfig; on a host without
 /// font files (a Functions container) the default typeface draws nothing, so the figures never ask the system.
 /// </summary>
-public static class ReportFonts
+internal static class ReportFonts
 {
     /// <summary>The family name charts ask ScottPlot for.</summary>
     public const string Family = "DejaVu Sans";
