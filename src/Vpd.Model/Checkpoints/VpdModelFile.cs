@@ -99,10 +99,15 @@ public static class VpdModelFile
     }
 
     /// <summary>Loads a model file strictly: every key the model needs present, no other key.</summary>
-    public static VpdModel Load(string path, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    /// <param name="useTextAdapter">Switches the text adapter on or off instead of the file's setting (its weights are there either way).</param>
+    public static VpdModel Load(string path, Device? device = null, ScalarType dtype = ScalarType.Float32, bool? useTextAdapter = null)
     {
         var metadata = ReadCheckedMetadata(path);
         var config = ReadConfig(metadata, path);
+        if (useTextAdapter is { } on)
+        {
+            config = config with { Refer = config.Refer with { UseTextAdapter = on } };
+        }
         if (!metadata.TryGetValue(VocabKey, out var vocab) || !metadata.TryGetValue(MergesKey, out var merges))
         {
             throw new InvalidDataException($"{path}: model file has no tokenizer in its metadata");

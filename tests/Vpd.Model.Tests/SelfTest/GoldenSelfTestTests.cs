@@ -27,6 +27,21 @@ public sealed class GoldenSelfTestTests
     }
 
     [SkippableFact]
+    public void Run_GoldenCasesStackedTwiceAlongTheBatch_RunsEveryCaseAndPasses()
+    {
+        var dir = GoldenFolders.Of(2);
+
+        var report = GoldenSelfTest.Run(dir);
+
+        Assert.True(report.Passed, string.Join("\n", report.Failures));
+        Assert.Empty(report.SkippedCases);
+        Assert.Equal(GoldenSelfTest.Cases.Select(c => c.Name), report.Checks.Select(c => c.Case).Distinct());
+        Assert.Contains(report.Checks, c => c is { Case: "vpd_refer", Name: "constant.timestep", Passed: true });
+        using var logits = SafetensorsFile.Load(Path.Combine(dir, "vpd_refer_tiny.safetensors"), n => n == "output.logits")["output.logits"];
+        Assert.Equal(2, logits.shape[0]);
+    }
+
+    [SkippableFact]
     public void Run_CopyWithOnePerturbedTensor_FailsNamingOnlyThatTensor()
     {
         var source = RepoPaths.Golden("clip_text_tiny.safetensors");
