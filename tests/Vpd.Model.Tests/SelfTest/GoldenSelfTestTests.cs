@@ -42,6 +42,23 @@ public sealed class GoldenSelfTestTests
     }
 
     [SkippableFact]
+    public void Run_BatchWhoseSamplesUseTwoNoiseSteps_FailsTheCaseNamingTheConstant()
+    {
+        var source = Path.Combine(GoldenFolders.Of(2), "vpd_refer_tiny.safetensors");
+        using var dir = new TempDir();
+        var header = SafetensorsFile.ReadHeader(source);
+        var tensors = SafetensorsFile.Load(source);
+        tensors["constant.noise_timestep"] = tensor(new long[] { 100, 5 });
+        SafetensorsFile.Save(dir.File("vpd_refer_tiny.safetensors"), header.Entries.Select(e => new KeyValuePair<string, Tensor>(e.Name, tensors[e.Name])), header.Metadata);
+
+        var report = GoldenSelfTest.Run(dir.Path);
+
+        var failure = Assert.Single(report.Failures, f => f.Case == "vpd_refer");
+        Assert.Equal("(case)", failure.Name);
+        Assert.Contains("constant.noise_timestep holds the steps [100, 5]", failure.Detail, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void Run_CopyWithOnePerturbedTensor_FailsNamingOnlyThatTensor()
     {
         var source = RepoPaths.Golden("clip_text_tiny.safetensors");
