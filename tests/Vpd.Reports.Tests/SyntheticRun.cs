@@ -75,7 +75,7 @@ internal static class SyntheticRun
         Split = "val",
         ExpectedSentences = expected,
         ExpectedObjects = expected,
-        Device = "cpu",
+        ObjectsSha256 = new string('d', 64),
         Dtype = "float32",
         CodeVersion = "1.0.0+test",
         CreatedUtc = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero),

@@ -19,7 +19,8 @@ public readonly record struct SampleKey(string RefId, int SentenceIndex)
 /// One per-sentence row as the report needs it (what a VpdSamples row holds, plus the sentence's text and
 /// sent_id for captions). I and U are pixel counts at S x S; <paramref name="Iou"/> is I/U for a succeeded
 /// sentence; <paramref name="Ms"/> its processing time; <paramref name="Error"/> the reason of a failure;
-/// <paramref name="HasAttention"/> whether the run stored the sentence's attention maps.
+/// <paramref name="HasAttention"/> whether the run stored the sentence's attention maps; <paramref name="Device"/>
+/// the device that segmented it (the worker's host's, not the run's).
 /// </summary>
 public sealed record SentenceRow(
     string RefId,
@@ -33,7 +34,8 @@ public sealed record SentenceRow(
     double? Iou,
     double? Ms,
     string? Error,
-    bool HasAttention = false)
+    bool HasAttention = false,
+    string? Device = null)
 {
     public SampleKey Key => new(RefId, SentenceIndex);
 
@@ -51,4 +53,10 @@ public sealed record ReportRun(RunManifest Manifest, RunMetrics Metrics, IReadOn
     public string Name => Manifest.Run;
 
     public string Title => Label ?? Manifest.Run;
+
+    /// <summary>The devices that segmented the run's sentences ("-" before any did): the host's, recorded per row.</summary>
+    public string Devices =>
+        Rows.Select(r => r.Device).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } devices
+            ? string.Join(", ", devices)
+            : "-";
 }

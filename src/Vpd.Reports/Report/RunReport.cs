@@ -202,7 +202,7 @@ public static class RunReport
                 .Element("td", Html.Fixed(m.LatencyMs.P99, "0"), ("data-metric", "p99"), ("data-value", Html.Number(m.LatencyMs.P99)))
                 .Element("td", Html.Fixed(m.ThroughputSentencesPerSecond, "0.00"), ("data-metric", "throughput"), ("data-value", Html.Number(m.ThroughputSentencesPerSecond)))
                 .Element("td", Duration(wall))
-                .Element("td", run.Manifest.Device).Element("td", run.Manifest.Dtype)
+                .Element("td", run.Devices).Element("td", run.Manifest.Dtype)
                 .Close("tr");
         }
         html.Close("tbody").Close("table")
@@ -227,7 +227,8 @@ public static class RunReport
             ("noise step T", r => r.Manifest.NoiseStep.ToString(CultureInfo.InvariantCulture)),
             ("noise seed", r => r.Manifest.NoiseSeed.ToString(CultureInfo.InvariantCulture)),
             ("dtype", r => r.Manifest.Dtype),
-            ("device", r => r.Manifest.Device),
+            ("device (of the workers)", r => r.Devices),
+            ("attention stored", r => r.Manifest.Attention),
             ("image size S", r => r.Manifest.ImageSize.ToString(CultureInfo.InvariantCulture)),
             ("token length", r => r.Manifest.TokenLength.ToString(CultureInfo.InvariantCulture)),
             ("dataset / split", r => $"{r.Manifest.Dataset} / {r.Manifest.Split}"),
