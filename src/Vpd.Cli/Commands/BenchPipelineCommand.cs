@@ -62,7 +62,8 @@ public static class BenchPipelineCommand
                 throw new ArgumentException($"--workers {concurrency} must be within 1..64");
             }
             var io = parse.InvocationConfiguration;
-            await using var azurite = await LocalAzurite.EnsureAsync(parse, storage, io.Error, StorageRetry.Service, cancellationToken);
+            // In memory: a benchmark's thousands of rows are not worth keeping, and disk would measure the disk.
+            await using var azurite = await LocalAzurite.EnsureAsync(parse, storage, io.Error, StorageRetry.Service, cancellationToken, persistent: false);
             using var temp = new TempFolder("vpd-bench");
             var request = Request(RunId(), temp.Path, total / SentencesPerObject);
             var workerOptions = new WorkerOptions { Concurrency = concurrency, ReceiveBatchSize = parse.GetValue(batch) };

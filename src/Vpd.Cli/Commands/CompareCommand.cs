@@ -25,7 +25,7 @@ public static class CompareCommand
             {
                 throw new ArgumentException($"run '{duplicate.Key}' is named twice");
             }
-            using var pipeline = CliPipeline.Create(storage.Create(parse), parse.InvocationConfiguration.Error, Microsoft.Extensions.Logging.LogLevel.Warning);
+            await using var pipeline = await CliPipeline.OpenAsync(parse, storage, Microsoft.Extensions.Logging.LogLevel.Warning, cancellationToken);
             var reports = new List<RunReport>();
             foreach (var id in ids)
             {

@@ -7,16 +7,17 @@ using Vpd.Core.Synthetic;
 using Vpd.Tools.Training;
 using Vpd.Pipeline.Enqueue;
 using Vpd.Pipeline.Hosting;
+using Vpd.Pipeline.Reports;
 using Vpd.Pipeline.Storage;
 using Vpd.Pipeline.Worker;
 
 namespace Vpd.Cli.Commands;
 
 /// <summary>
-/// <c>vpd demo</c>: the whole local pipeline on a fresh machine: Azurite (started when none is running,
-/// stopped at the end), the RefShapes dataset (generated once into a cache folder), the trained Tiny
-/// model, the val split enqueued, local workers until the run completes, then the metrics and where the
-/// masks are.
+/// <c>vpd demo</c>: the whole local pipeline on a fresh machine: Azurite (started over a data folder in the user's
+/// cache when none is running, stopped at the end, its data kept), the RefShapes dataset (generated once into a cache
+/// folder), the trained Tiny model, the val split enqueued, local workers until the run completes, then the metrics,
+/// where the masks are, and the run's HTML report and an overlay grid written to a local folder.
 /// </summary>
 public static class DemoCommand
 {
@@ -36,6 +37,7 @@ public static class DemoCommand
         var noiseStep = CommonOptions.NoiseStep();
         var noiseSeed = CommonOptions.NoiseSeed();
         var logLevel = CommonOptions.LogLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+        var outDir = new Option<DirectoryInfo?>("--out") { Description = "Folder for the report and overlay grid (default: the user's cache, vpd/reports/RUN)" };
         var trainMinutes = new Option<double>("--train-minutes")
         {
             Description = "When no trained model exists: train the Tiny model on RefShapes for this many minutes first",
@@ -43,7 +45,7 @@ public static class DemoCommand
         };
         var command = new Command("demo", "Run the whole pipeline locally on RefShapes and print the metrics")
         {
-            data, model, segmenter, workers, limit, noiseStep, noiseSeed, logLevel, trainMinutes,
+            data, model, segmenter, workers, limit, noiseStep, noiseSeed, logLevel, outDir, trainMinutes,
         };
         var storage = StorageOptions.AddTo(command);
         command.SetGuardedAction(async (parse, cancellationToken) =>
@@ -109,9 +111,20 @@ public static class DemoCommand
             output.Write(MetricsTable.Render([report]));
             output.WriteLine($"masks: {pipeline.Storage.Runs.MasksFolder(run)} ({{refId}}-{{sentence}}.png, {description.ImageSize}x{description.ImageSize}); " +
                              $"per-sentence results: table {pipeline.Storage.Samples.TableName}, partition {run}");
+
+            // What a person opens: the run's report and an overlay grid, in a local folder.
+            var folder = Path.Combine(parse.GetValue(outDir)?.FullName ?? Path.Combine(Path.GetDirectoryName(DefaultDataRoot())!, "reports"), run);
+            Directory.CreateDirectory(folder);
+            var reportPath = Path.Combine(folder, ReportCommand.FileName);
+            await File.WriteAllTextAsync(reportPath, await pipeline.Get<ReportWriter>().RenderAsync([(run, null)], null, cancellationToken), cancellationToken);
+            var overlaysPath = Path.Combine(folder, "overlays.png");
+            await File.WriteAllBytesAsync(overlaysPath, await DemoFigures.OverlayGridAsync(pipeline, run, 8, cancellationToken), cancellationToken);
+            output.WriteLine($"report: {reportPath} (also stored as {pipeline.Storage.Runs.ReportLocation(run)})");
+            output.WriteLine($"overlays: {overlaysPath}");
             if (azurite.StartedHere)
             {
-                output.WriteLine("Azurite was started by this demo and is stopped now, so its in-memory data goes with it; start Azurite yourself to keep the run.");
+                output.WriteLine($"the run stays in {LocalAzurite.DataDirectory}: `vpd metrics --run {run}`, `vpd report --run {run} --out DIR` and " +
+                                 "`vpd figure ...` read it later (they start Azurite over that folder when none is running)");
             }
             return end.Metrics?.State == RunState.Complete ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });

@@ -52,7 +52,7 @@ public static class EnqueueCommand
                 throw new ArgumentException($"--noise-step {step} must be within 0..999");
             }
             AttentionChoice.Parse(parse.GetValue(attention));
-            using var pipeline = CliPipeline.Create(storage.Create(parse), io.Error, Microsoft.Extensions.Logging.LogLevel.Warning);
+            await using var pipeline = await CliPipeline.OpenAsync(parse, storage, Microsoft.Extensions.Logging.LogLevel.Warning, cancellationToken);
             var modelSpec = parse.GetValue(model)!;
             var description = SegmenterChoice.Validate(parse.GetValue(segmenter)) == SegmenterChoice.Threshold
                 ? ModelDescription.Threshold(PositiveSize(parse.GetValue(imageSize)))

@@ -21,7 +21,7 @@ public static class MetricsCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var runId = Ids.Validate(parse.GetValue(run)!, "--run");
-            using var pipeline = CliPipeline.Create(storage.Create(parse), parse.InvocationConfiguration.Error, Microsoft.Extensions.Logging.LogLevel.Warning);
+            await using var pipeline = await CliPipeline.OpenAsync(parse, storage, Microsoft.Extensions.Logging.LogLevel.Warning, cancellationToken);
             var report = await RunReports.LoadAsync(pipeline.Storage, runId, cancellationToken);
             output.Write(parse.GetValue(json)
                 ? System.Text.Encoding.UTF8.GetString(report.Metrics.ToUtf8Json()) + Environment.NewLine

@@ -28,7 +28,7 @@ public static class MissingCommand
             {
                 throw new ArgumentException($"--limit {shown} must not be negative");
             }
-            using var pipeline = CliPipeline.Create(storage.Create(parse), io.Error, LogLevel.Warning);
+            await using var pipeline = await CliPipeline.OpenAsync(parse, storage, LogLevel.Warning, cancellationToken);
             if (await pipeline.Storage.Runs.FindManifestAsync(runId, cancellationToken) is null)
             {
                 throw new ArgumentException($"unknown run '{runId}': no manifest in {pipeline.Storage.Description}");

@@ -27,7 +27,7 @@ public static class WatchCommand
             {
                 throw new ArgumentException($"--interval {seconds} must be within 0.1..3600 seconds");
             }
-            using var pipeline = CliPipeline.Create(storage.Create(parse), parse.InvocationConfiguration.Error, Microsoft.Extensions.Logging.LogLevel.Warning);
+            await using var pipeline = await CliPipeline.OpenAsync(parse, storage, Microsoft.Extensions.Logging.LogLevel.Warning, cancellationToken);
             var clients = pipeline.Storage;
             var metrics = ConsoleProgress.IsInteractive(output)
                 ? await WatchWithBarAsync(clients, runId, TimeSpan.FromSeconds(seconds), cancellationToken)

@@ -44,13 +44,13 @@ public static class WorkCommand
             }
             var host = Host(parse.GetValue(device));
             HostDevice.EnsureAvailable(host);
-            using var pipeline = CliPipeline.Create(storage.Create(parse, retry: StorageRetry.Service), io.Error, parse.GetValue(logLevel), o =>
+            await using var pipeline = await CliPipeline.OpenAsync(parse, storage, parse.GetValue(logLevel), cancellationToken, StorageRetry.Service, o =>
             {
                 o.Host = host;
                 o.Worker = options;
             });
             await pipeline.Storage.EnsureCreatedAsync(cancellationToken);
-            io.Output.WriteLine($"working on {pipeline.Storage.Description} with {options.Concurrency} worker(s) on {host.Device}");
+            io.Output.WriteLine($"working on {pipeline.StorageDescription} with {options.Concurrency} worker(s) on {host.Device}");
             var runId = parse.GetValue(run);
             WorkEnd? end = null;
             if (runId is not null)

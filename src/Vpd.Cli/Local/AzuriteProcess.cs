@@ -7,10 +7,9 @@ using System.Text;
 namespace Vpd.Cli.Local;
 
 /// <summary>
-/// An Azurite (blob, queue, table) process this program started on loopback with in-memory persistence
-/// and <c>--skipApiVersionCheck</c> (the storage SDKs here send an API version Azurite does not know).
-/// Disposing stops only this process. Used by <c>vpd demo</c> and <c>vpd bench pipeline</c> on a fresh
-/// machine, and by the test fixture.
+/// An Azurite (blob, queue, table) process this program started on loopback, in memory or over a data folder,
+/// with <c>--skipApiVersionCheck</c> (the storage SDKs here send an API version Azurite does not know).
+/// Disposing stops only this process. Used by the CLI's storage verbs on a fresh machine and by the test fixture.
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -27,11 +26,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private readonly string _workDir;
     private readonly StringBuilder _output = new();
 
-    private AzuriteProcess(Process process, string workDir, (int Blob, int Queue, int Table) ports)
+    private readonly bool _persistent;
+
+    private AzuriteProcess(Process process, string workDir, (int Blob, int Queue, int Table) ports, bool persistent)
     {
         _process = process;
         _workDir = workDir;
         Ports = ports;
+        _persistent = persistent;
     }
 
     public (int Blob, int Queue, int Table) Ports { get; }
@@ -89,22 +91,24 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts Azurite on <paramref name="ports"/> (free loopback ports when null) and waits until every
-    /// service answers.
+    /// service answers. With <paramref name="dataDirectory"/> its data lives in that folder and outlives the process
+    /// (the next start over the folder sees it); without, in memory.
     /// </summary>
     /// <exception cref="InvalidOperationException">It exited or did not answer in time; the message holds its output.</exception>
     public static async Task<AzuriteProcess> StartAsync(
-        string launcher, (int Blob, int Queue, int Table)? ports = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        string launcher, (int Blob, int Queue, int Table)? ports = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default,
+        string? dataDirectory = null)
     {
         if (ports is not null)
         {
-            return await StartOnAsync(launcher, ports.Value, timeout, cancellationToken);
+            return await StartOnAsync(launcher, ports.Value, timeout, dataDirectory, cancellationToken);
         }
         // Free ports can be taken by another process between our choosing and Azurite's binding; choose again then.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnAsync(launcher, FreeLoopbackPorts(), timeout, cancellationToken);
+                return await StartOnAsync(launcher, FreeLoopbackPorts(), timeout, dataDirectory, cancellationToken);
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("EADDRINUSE", StringComparison.Ordinal))
             {
@@ -113,7 +117,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     }
 
     private static async Task<AzuriteProcess> StartOnAsync(
-        string launcher, (int Blob, int Queue, int Table) chosen, TimeSpan? timeout, CancellationToken cancellationToken)
+        string launcher, (int Blob, int Queue, int Table) chosen, TimeSpan? timeout, string? dataDirectory, CancellationToken cancellationToken)
     {
         var workDir = Path.Combine(Path.GetTempPath(), $"vpd-azurite-{Guid.NewGuid():N}");
         Directory.CreateDirectory(workDir);
@@ -124,9 +128,19 @@ public sealed class AzuriteProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (dataDirectory is null)
+        {
+            info.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDirectory);
+            info.ArgumentList.Add("--location");
+            info.ArgumentList.Add(dataDirectory);
+        }
         foreach (var arg in new[]
                  {
-                     "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+                     "--skipApiVersionCheck", "--loose", "--disableTelemetry",
                      // No access log: a line per request costs Azurite's one Node thread time and would fill our buffer.
                      "--silent",
                      "--blobHost", "127.0.0.1", "--blobPort", Invariant(chosen.Blob),
@@ -137,7 +151,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {launcher}");
-        var azurite = new AzuriteProcess(process, workDir, chosen);
+        var azurite = new AzuriteProcess(process, workDir, chosen, dataDirectory is not null);
         process.OutputDataReceived += (_, e) => azurite.Append(e.Data);
         process.ErrorDataReceived += (_, e) => azurite.Append(e.Data);
         process.BeginOutputReadLine();
@@ -156,9 +170,15 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        if (_persistent && !_process.HasExited && OperatingSystem.IsLinux())
+        {
+            // Over a data folder, Azurite saves its metadata when it shuts down on SIGTERM: ask first.
+            _ = kill(_process.Id, SigTerm);
+            _process.WaitForExit(15_000);
+        }
         if (!_process.HasExited)
         {
-            // SIGTERM sometimes leaves Azurite running; in-memory persistence has nothing to flush.
+            // SIGTERM sometimes leaves Azurite running; in memory there is nothing to save.
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit(10_000);
         }
@@ -204,6 +224,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     /// <summary>
     /// Three distinct free loopback ports. All three listeners stay open until the last is chosen: one released

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Vpd.Core.Contracts;
+using Vpd.Pipeline.Reports;
 using Vpd.Pipeline.Storage;
 
 namespace Vpd.Pipeline.Aggregation;
@@ -8,9 +9,11 @@ namespace Vpd.Pipeline.Aggregation;
 /// Recomputes a run's metrics from its result rows (integer I and U; partial IoUs are never averaged), counting only
 /// the sentences of the run's own sentence set, writes metrics.json and the VpdRuns row, and decides whether to check
 /// again: not when every expected sentence has a row (complete), nor after
-/// <see cref="AggregatorOptions.MaxChecksWithoutProgress"/> checks that saw nothing new (stalled).
+/// <see cref="AggregatorOptions.MaxChecksWithoutProgress"/> checks that saw nothing new (stalled). The check that
+/// finds a run complete or stalled also writes its HTML report (runs/{run}/report.html).
 /// </summary>
-public sealed partial class RunAggregator(PipelineStorage storage, AggregatorOptions options, TimeProvider time, ILogger<RunAggregator> logger)
+public sealed partial class RunAggregator(
+    PipelineStorage storage, ReportWriter reports, AggregatorOptions options, TimeProvider time, ILogger<RunAggregator> logger)
 {
     public AggregatorOptions Options => options;
 
@@ -60,10 +63,13 @@ public sealed partial class RunAggregator(PipelineStorage storage, AggregatorOpt
         var metrics = tally.ToMetrics(stored, state, now, completed);
         await storage.Runs.WriteMetricsAsync(metrics, cancellationToken);
         LogChecked(metrics.Run, metrics.State, metrics.Counts.Succeeded, metrics.Counts.Failed, metrics.Counts.Pending, metrics.Counts.Expected, metrics.Counts.Foreign);
-        var next = state == RunState.Running
-            ? new AggregateMessage { Run = message.Run, LastAccounted = tally.Accounted, ChecksWithoutProgress = checksWithoutProgress }
-            : null;
-        return new AggregateOutcome(metrics, next);
+        if (state != RunState.Running)
+        {
+            // The run's last check: its report goes beside its metrics (a failure here fails the check, which is retried).
+            await reports.WriteAsync(metrics.Run, cancellationToken);
+            return new AggregateOutcome(metrics, null);
+        }
+        return new AggregateOutcome(metrics, new AggregateMessage { Run = message.Run, LastAccounted = tally.Accounted, ChecksWithoutProgress = checksWithoutProgress });
     }
 
     /// <summary>The expected sentences of <paramref name="run"/> that have no result row yet.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vpd.Pipeline.Aggregation;
 using Vpd.Pipeline.Enqueue;
 using Vpd.Pipeline.Processing;
+using Vpd.Pipeline.Reports;
 using Vpd.Pipeline.Segmentation;
 using Vpd.Pipeline.Storage;
 using Vpd.Pipeline.Worker;
@@ -36,6 +37,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<MessageFailures>();
         services.AddSingleton<ExpressionProcessor>();
         services.AddSingleton<PoisonHandler>();
+        services.AddSingleton<RunPictures>();
+        services.AddSingleton<ReportWriter>();
         services.AddSingleton<RunAggregator>();
         services.AddSingleton<AggregatePoisonHandler>();
         services.AddSingleton<RunEnqueuer>();

@@ -1,3 +1,4 @@
+using Vpd.Core.Attention;
 using Vpd.Core.Contracts;
 using Vpd.Core.Imaging;
 using Vpd.Model;
@@ -45,7 +46,9 @@ public sealed class ModelSegmenterFactory : ISegmenterFactory
                 LatentKey: image.ContentKey,
                 NoiseStep: manifest.NoiseStep,
                 NoiseSeed: manifest.NoiseSeed));
-            return [.. sentences.Select((sentence, i) => new SegmentedSentence(sentence, result.Masks[i]))];
+            return [.. sentences.Select((sentence, i) => new SegmentedSentence(
+                sentence, result.Masks[i],
+                withAttention ? AttentionBlob.Encode(result.Attention![i].ToAttentionMaps(segmenter.Model.Tokenizer, sentence.Text)) : null))];
         }
 
         public void Dispose() => segmenter.Dispose();
