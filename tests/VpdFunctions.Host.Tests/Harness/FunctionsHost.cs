@@ -25,6 +25,7 @@ public sealed class FunctionsHost : IAsyncDisposable
 
     private readonly HostRpcServer _server;
     private readonly WorkerStream _stream;
+    private bool _disposed;
 
     private FunctionsHost(PublishedApp app, HostRpcServer server, WorkerProcess process, WorkerStream stream)
     {
@@ -54,7 +55,11 @@ public sealed class FunctionsHost : IAsyncDisposable
     public Task StreamClosed => _stream.Closed;
 
     /// <summary>Starts the worker with <paramref name="settings"/> as app settings and brings it to the point of invocations.</summary>
-    public static async Task<FunctionsHost> StartAsync(PublishedApp app, IReadOnlyDictionary<string, string> settings)
+    /// <param name="workerIndexing">
+    /// Overrides <c>worker.config.json</c>'s choice: false makes the host index <c>functions.metadata</c> itself,
+    /// as hosts without worker indexing do.
+    /// </param>
+    public static async Task<FunctionsHost> StartAsync(PublishedApp app, IReadOnlyDictionary<string, string> settings, bool? workerIndexing = null)
     {
         var server = await HostRpcServer.StartAsync();
         WorkerProcess? process = null;
@@ -72,7 +77,7 @@ public sealed class FunctionsHost : IAsyncDisposable
             }
             var host = new FunctionsHost(app, server, process, await attached);
             await host.InitializeAsync();
-            await host.IndexAndLoadAsync();
+            await host.IndexAndLoadAsync(workerIndexing ?? app.Worker.WorkerIndexing);
             return host;
         }
         catch
@@ -107,6 +112,11 @@ public sealed class FunctionsHost : IAsyncDisposable
     /// <summary>Shuts the worker down as the host does (WorkerTerminate, then kill after the grace period), then the server.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         try
         {
             if (!Process.HasExited && !_stream.Closed.IsCompleted)
@@ -134,10 +144,10 @@ public sealed class FunctionsHost : IAsyncDisposable
         EnsureSucceeded(Init.Result, "WorkerInitRequest");
     }
 
-    private async Task IndexAndLoadAsync()
+    private async Task IndexAndLoadAsync(bool workerIndexing)
     {
         var functions = new List<HostedFunction>();
-        if (App.Worker.WorkerIndexing)
+        if (workerIndexing)
         {
             var metadata = (await RequestAsync(
                 new StreamingMessage { FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = App.Directory } },

@@ -22,6 +22,7 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private bool _disposed;
 
     private WorkerProcess(Process process)
     {
@@ -112,6 +113,11 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>Kills the process (and its children) if it still runs; only this process, by its id.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         try
         {
             if (!_process.HasExited)

@@ -48,9 +48,13 @@ internal sealed class HostTestBed : IDisposable
         new(host, function, Storage.Queues, retryDelay);
 
     /// <summary>The run, dataset, refId and sentence indexes a vpd-expressions message names (its documented JSON).</summary>
-    public static (string Run, string Dataset, string RefId, int[] Sentences) Expression(QueueMessage message)
+    public static (string Run, string Dataset, string RefId, int[] Sentences) Expression(QueueMessage message) => Expression(message.Body);
+
+    public static (string Run, string Dataset, string RefId, int[] Sentences) Expression(PeekedMessage message) => Expression(message.Body);
+
+    private static (string Run, string Dataset, string RefId, int[] Sentences) Expression(BinaryData body)
     {
-        var json = JsonNode.Parse(message.Body.ToString())!;
+        var json = JsonNode.Parse(body.ToString())!;
         return ((string)json["run"]!, (string)json["dataset"]!, (string)json["refId"]!,
             json["sentences"]!.AsArray().Select(s => (int)s!["index"]!).ToArray());
     }

@@ -48,4 +48,19 @@ public sealed class WorkerStartupTests(AzuriteFixture azurite, PublishedApp app)
         Assert.Equal("String", host.Functions["AggregateRun"].Trigger.DataType);
         Assert.Equal("String", host.Functions["HandlePoisonExpression"].Trigger.DataType);
     }
+
+    [Fact]
+    public async Task FunctionLoadRequest_HostIndexingFromFunctionsMetadata_LoadsFunctionsTheWorkerCanInvoke()
+    {
+        using var bed = new HostTestBed(azurite, app);
+        await bed.Runs.EnqueueThresholdAsync("hostindexed1", objects: 1);
+        await using var host = await FunctionsHost.StartAsync(app, bed.Settings(), workerIndexing: false);
+
+        var delivery = await bed.Trigger(host, "SegmentExpression").DeliverNextAsync(HostTestBed.InvocationTimeout);
+
+        Assert.False(host.IndexedByWorker);
+        Assert.Equal(app.FunctionsMetadata().Keys.Order(StringComparer.Ordinal), host.Functions.Keys.Order(StringComparer.Ordinal));
+        Assert.True(delivery?.Succeeded, $"{delivery?.Response?.Result.Exception}\n{host.Process.Output}");
+        Assert.All(await bed.Storage.RowsAsync("hostindexed1"), r => Assert.Equal("succeeded", r.GetString("Status")));
+    }
 }
