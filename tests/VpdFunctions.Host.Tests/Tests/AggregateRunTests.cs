@@ -11,7 +11,7 @@ public sealed class AggregateRunTests(AzuriteFixture azurite, PublishedApp app)
     [Fact]
     public async Task AggregateRun_AfterEveryExpressionOfARun_WritesCompleteMetricsAndStopsChecking()
     {
-        using var bed = new HostTestBed(azurite, app);
+        using var bed = await HostTestBed.CreateAsync(azurite, app);
         await bed.Runs.EnqueueThresholdAsync("aggregate1", objects: 3);
         await using var host = await bed.StartHostAsync();
         var segmented = await bed.Trigger(host, "SegmentExpression").DeliverAllAsync(HostTestBed.InvocationTimeout);

@@ -18,13 +18,19 @@ internal sealed class HostTestBed : IDisposable
 
     private readonly TempDir _modelCache = new("vpd-host-model-cache");
 
-    public HostTestBed(AzuriteFixture azurite, PublishedApp app)
+    private HostTestBed(AzuriteFixture azurite, PublishedApp app)
     {
         App = app;
         ConnectionString = azurite.ConnectionString;
         Storage = new AppStorage(azurite.ConnectionString, app.Queues);
         Runs = new UserRuns(azurite.ConnectionString);
-        Storage.ClearQueuesAsync().GetAwaiter().GetResult();
+    }
+
+    public static async Task<HostTestBed> CreateAsync(AzuriteFixture azurite, PublishedApp app)
+    {
+        var bed = new HostTestBed(azurite, app);
+        await bed.Storage.ClearQueuesAsync();
+        return bed;
     }
 
     public PublishedApp App { get; }

@@ -23,7 +23,7 @@ public sealed class IdentitySettingsTests(AzuriteFixture azurite, PublishedApp a
     [Fact]
     public async Task IdentitySettings_UserAssignedManagedIdentity_TokenForThatClientIdAndTheAccountsBlobAndTableEndpoints()
     {
-        using var bed = new HostTestBed(azurite, app);
+        using var bed = await HostTestBed.CreateAsync(azurite, app);
         await bed.Runs.EnqueueThresholdAsync("identity1", objects: 1);
         var expressions = bed.Storage.Queues.GetQueueClient(AppStorage.ExpressionsQueue);
         var queued = (await expressions.PeekMessageAsync()).Value;

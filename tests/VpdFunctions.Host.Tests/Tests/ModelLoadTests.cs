@@ -17,7 +17,7 @@ public sealed class ModelLoadTests(AzuriteFixture azurite, PublishedApp app)
     [Fact]
     public async Task SegmentExpression_TwoObjectsOfATinyModelRun_LoadTheModelOncePerProcess()
     {
-        using var bed = new HostTestBed(azurite, app);
+        using var bed = await HostTestBed.CreateAsync(azurite, app);
         await bed.Runs.EnqueueModelAsync("tiny1", Path.Combine(RepoPaths.Root, "models", "tiny-refshapes.safetensors"), objects: 2);
         await using var host = await bed.StartHostAsync();
 

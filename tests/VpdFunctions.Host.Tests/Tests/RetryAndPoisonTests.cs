@@ -17,7 +17,7 @@ public sealed class RetryAndPoisonTests(AzuriteFixture azurite, PublishedApp app
     [Fact]
     public async Task SegmentExpression_StorageErrorOnEveryTry_FailsUntilPoisonedThenHandlePoisonRecordsFailedRows()
     {
-        using var bed = new HostTestBed(azurite, app);
+        using var bed = await HostTestBed.CreateAsync(azurite, app);
         await bed.Runs.EnqueueThresholdAsync("poison1", objects: 1);
         var queued = (await bed.Storage.Queues.GetQueueClient(AppStorage.ExpressionsQueue).PeekMessageAsync()).Value;
         var (run, _, refId, sentences) = HostTestBed.Expression(queued);

@@ -14,7 +14,7 @@ public sealed class SegmentExpressionTests(AzuriteFixture azurite, PublishedApp 
     [Fact]
     public async Task SegmentExpression_SecondDeliveryOfAQueuedObject_WritesRowsMasksAndThatDequeueCount()
     {
-        using var bed = new HostTestBed(azurite, app);
+        using var bed = await HostTestBed.CreateAsync(azurite, app);
         await bed.Runs.EnqueueThresholdAsync("segment1", objects: 1, size: 32);
         await using var host = await bed.StartHostAsync();
         var trigger = bed.Trigger(host, "SegmentExpression");

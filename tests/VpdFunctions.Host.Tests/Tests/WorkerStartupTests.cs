@@ -10,7 +10,7 @@ public sealed class WorkerStartupTests(AzuriteFixture azurite, PublishedApp app)
     [Fact]
     public async Task WorkerInit_PublishedApp_AnnouncesTheCapabilitiesTheHostActsOn()
     {
-        using var bed = new HostTestBed(azurite, app);
+        using var bed = await HostTestBed.CreateAsync(azurite, app);
         await using var host = await bed.StartHostAsync();
 
         var capabilities = host.Init.Capabilities;
@@ -27,7 +27,7 @@ public sealed class WorkerStartupTests(AzuriteFixture azurite, PublishedApp app)
     [Fact]
     public async Task FunctionsMetadataRequest_PublishedApp_WorkerIndexesTheFunctionsOfFunctionsMetadata()
     {
-        using var bed = new HostTestBed(azurite, app);
+        using var bed = await HostTestBed.CreateAsync(azurite, app);
         await using var host = await bed.StartHostAsync();
 
         Assert.True(app.Worker.WorkerIndexing, "worker.config.json should ask the host for worker indexing");
@@ -52,7 +52,7 @@ public sealed class WorkerStartupTests(AzuriteFixture azurite, PublishedApp app)
     [Fact]
     public async Task FunctionLoadRequest_HostIndexingFromFunctionsMetadata_LoadsFunctionsTheWorkerCanInvoke()
     {
-        using var bed = new HostTestBed(azurite, app);
+        using var bed = await HostTestBed.CreateAsync(azurite, app);
         await bed.Runs.EnqueueThresholdAsync("hostindexed1", objects: 1);
         await using var host = await FunctionsHost.StartAsync(app, bed.Settings(), workerIndexing: false);
 

@@ -9,7 +9,7 @@ public sealed class WorkerTerminateTests(AzuriteFixture azurite, PublishedApp ap
     [Fact]
     public async Task WorkerTerminate_AfterAnInvocation_ProcessExitsWithCodeZeroWithinTheGracePeriod()
     {
-        using var bed = new HostTestBed(azurite, app);
+        using var bed = await HostTestBed.CreateAsync(azurite, app);
         await bed.Runs.EnqueueThresholdAsync("terminate1", objects: 1);
         await using var host = await bed.StartHostAsync();
         var delivery = await bed.Trigger(host, "SegmentExpression").DeliverNextAsync(HostTestBed.InvocationTimeout);
