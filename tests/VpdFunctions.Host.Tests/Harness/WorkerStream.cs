@@ -37,6 +37,11 @@ public sealed class WorkerStream(string workerId, IServerStreamWriter<StreamingM
         {
             await writer.WriteAsync(message, cancellationToken);
         }
+        catch (InvalidOperationException e)
+        {
+            // The call ended between the check above and the write: the worker is gone.
+            throw new IOException($"worker {WorkerId} has closed its stream; cannot send {message.ContentCase}", e);
+        }
         finally
         {
             _writeGate.Release();
