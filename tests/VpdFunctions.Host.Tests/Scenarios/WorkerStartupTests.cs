@@ -1,7 +1,7 @@
 using Vpd.TestSupport;
 using VpdFunctions.Host.Tests.Harness;
 
-namespace VpdFunctions.Host.Tests.Tests;
+namespace VpdFunctions.Host.Tests.Scenarios;
 
 /// <summary>Process start, WorkerInitRequest and function indexing/loading of the published app.</summary>
 [Collection(HostCollection.Name)]

@@ -4,7 +4,7 @@ using VpdFunctions.Host.Tests.Harness;
 using VpdFunctions.Host.Tests.Storage;
 using VpdFunctions.Host.Tests.Rpc;
 
-namespace VpdFunctions.Host.Tests.Tests;
+namespace VpdFunctions.Host.Tests.Scenarios;
 
 /// <summary>
 /// A fault the processor does not record as bad input (here a storage error: a mask blob it must overwrite

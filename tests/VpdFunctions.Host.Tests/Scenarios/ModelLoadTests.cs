@@ -1,7 +1,7 @@
 using Vpd.TestSupport;
 using VpdFunctions.Host.Tests.Harness;
 
-namespace VpdFunctions.Host.Tests.Tests;
+namespace VpdFunctions.Host.Tests.Scenarios;
 
 /// <summary>
 /// The Functions app registers its pipeline as a singleton so the model stays loaded between invocations:

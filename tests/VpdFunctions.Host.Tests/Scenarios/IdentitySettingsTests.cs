@@ -2,7 +2,7 @@ using Vpd.TestSupport;
 using VpdFunctions.Host.Tests.Harness;
 using VpdFunctions.Host.Tests.Storage;
 
-namespace VpdFunctions.Host.Tests.Tests;
+namespace VpdFunctions.Host.Tests.Scenarios;
 
 /// <summary>
 /// The identity-based form of the connection setting, as infra/ deploys it: the worker must ask the

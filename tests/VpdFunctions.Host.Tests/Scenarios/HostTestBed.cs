@@ -4,7 +4,7 @@ using Vpd.TestSupport;
 using VpdFunctions.Host.Tests.Harness;
 using VpdFunctions.Host.Tests.Storage;
 
-namespace VpdFunctions.Host.Tests.Tests;
+namespace VpdFunctions.Host.Tests.Scenarios;
 
 /// <summary>
 /// What every test here starts from: empty app queues in the shared Azurite, a place to create runs, and

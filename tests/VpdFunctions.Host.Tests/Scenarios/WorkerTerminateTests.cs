@@ -1,7 +1,7 @@
 using Vpd.TestSupport;
 using VpdFunctions.Host.Tests.Harness;
 
-namespace VpdFunctions.Host.Tests.Tests;
+namespace VpdFunctions.Host.Tests.Scenarios;
 
 [Collection(HostCollection.Name)]
 public sealed class WorkerTerminateTests(AzuriteFixture azurite, PublishedApp app)

@@ -5,7 +5,7 @@ using Vpd.TestSupport;
 using VpdFunctions.Host.Tests.Harness;
 using VpdFunctions.Host.Tests.Storage;
 
-namespace VpdFunctions.Host.Tests.Tests;
+namespace VpdFunctions.Host.Tests.Scenarios;
 
 /// <summary>SegmentExpression invoked through the host protocol with a message dequeued from Azurite.</summary>
 [Collection(HostCollection.Name)]

@@ -2,7 +2,7 @@ using Vpd.TestSupport;
 using VpdFunctions.Host.Tests.Harness;
 using VpdFunctions.Host.Tests.Storage;
 
-namespace VpdFunctions.Host.Tests.Tests;
+namespace VpdFunctions.Host.Tests.Scenarios;
 
 /// <summary>AggregateRun (a string-bound queue trigger) completing a small run the worker segmented.</summary>
 [Collection(HostCollection.Name)]
