@@ -44,6 +44,7 @@ public static class Program
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(WatchCommand.Create());
+        root.Subcommands.Add(MissingCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

@@ -1,9 +1,7 @@
-using Azure.Data.Tables;
 using Vpd.Core.Contracts;
 using Vpd.Core.Masks;
 using Vpd.Pipeline.Processing;
 using Vpd.Pipeline.Storage;
-using Vpd.Pipeline.Worker;
 using Vpd.TestSupport;
 
 namespace Vpd.Pipeline.Tests;
@@ -13,121 +11,119 @@ public sealed class BadInputTests(AzuriteFixture azurite)
 {
     private const string Run = "run-bad";
 
-    private static string Message(string run, string refId, string imageId, params string[] sentences) => new ExpressionMessage
-    {
-        Run = run, Dataset = PipelineTestBed.Dataset, RefId = refId, ImageId = imageId,
-        Sentences = sentences.Select((text, k) => new SentenceItem(k, text)).ToList(),
-    }.ToJson();
-
     [Fact]
-    public async Task Worker_EachBadInputClass_RecordsOneFailedRowWithReasonAndKeepsGoing()
+    public async Task Worker_EachBadInputClass_RecordsFailedRowsWithReasonAndKeepsGoing()
     {
         using var bed = new PipelineTestBed(azurite);
-        var good = bed.Objects(1);
-        await bed.Services.Enqueuer.EnqueueAsync(bed.Request(Run, good), null, default);
-        var goodMessage = (await bed.Storage.ExpressionsQueue.ReceiveMessageAsync()).Value;
-        await bed.Storage.ExpressionsQueue.DeleteMessageAsync(goodMessage.MessageId, goodMessage.PopReceipt);
-        var truth = new BinaryData(MaskPng.Encode(new BinaryMask(PipelineTestBed.Size, PipelineTestBed.Size)));
-        foreach (var refId in new[] { "refnoimage", "refbadimage", "refempty" })
-        {
-            await bed.Storage.Inputs.UploadBlobAsync(StorageLayout.TruthBlob(PipelineTestBed.Dataset, refId), truth);
-        }
-        await bed.Storage.Inputs.UploadBlobAsync(StorageLayout.ImageBlob(PipelineTestBed.Dataset, "badimage"), new BinaryData("not a jpeg"u8.ToArray()));
-        await bed.Storage.Inputs.UploadBlobAsync(
-            StorageLayout.TruthBlob(PipelineTestBed.Dataset, "refbadtruth"), new BinaryData(MaskPng.Encode(new BinaryMask(8, 8))));
+        // The run declares five objects; their inputs are then damaged in storage one way each.
+        var objects = bed.Objects(5, images: 1).Select((o, i) => o with { Sentences = [new Sentence(0, i, "a"), new Sentence(1, 100 + i, "the one on the left")] }).ToList();
+        objects[4] = objects[4] with { Sentences = [new Sentence(0, 4, " "), new Sentence(1, 104, "the one on the left")] };
+        await bed.Enqueuer.EnqueueAsync(bed.Request(Run, objects), null, default);
+        var queued = (await bed.ExpressionsQueue.ReceiveMessagesAsync(32)).Value.Select(m => ExpressionMessage.Parse(m.MessageText)).ToDictionary(m => m.RefId);
+        await bed.ExpressionsQueue.ClearMessagesAsync();
+        var inputs = bed.Container(bed.Names.InputsContainer);
+        var truthBlob = (string refId) => $"{PipelineTestBed.Dataset}/truth/{PipelineTestBed.Size}/{refId}/{queued[refId].TruthSha256}.png";
+        await inputs.DeleteBlobAsync(truthBlob("ref1"));
+        await inputs.GetBlobClient(truthBlob("ref2")).UploadAsync(new BinaryData(MaskPng.Encode(new BinaryMask(8, 8))), overwrite: true);
 
         var messages = new[]
         {
-            Message(Run, "refnoimage", "nosuchimage", "a"),
-            Message(Run, "refbadimage", "badimage", "a"),
-            Message(Run, "refnotruth", "img0", "a"),
-            Message(Run, "refbadtruth", "img0", "a"),
-            Message("run-unknown", "ref0", "img0", "a"),
-            Message(Run, "refempty", "img0", " ", "the one on the left"),
+            queued["ref1"].ToJson(),
+            queued["ref2"].ToJson(),
+            new ExpressionMessage { Run = "run-unknown", Dataset = PipelineTestBed.Dataset, RefId = "ref0", ImageId = "img0", Sentences = [new Sentence(0, 1, "a")], ImageSha256 = queued["ref0"].ImageSha256, TruthSha256 = queued["ref0"].TruthSha256 }.ToJson(),
+            queued["ref4"].ToJson(),
             "this is not json",
-            "{\"run\":\"run-bad\",\"dataset\":\"refshapes\",\"refId\":\"../etc\",\"imageId\":\"img0\",\"sentences\":[{\"index\":0,\"text\":\"a\"}]}",
-            "{\"run\":\"run-bad\",\"dataset\":\"refshapes\",\"refId\":\"refdup\",\"imageId\":\"img0\",\"sentences\":[{\"index\":0,\"text\":\"a\"},{\"index\":0,\"text\":\"b\"}]}",
-            goodMessage.MessageText,
+            (queued["ref0"] with { RefId = "../etc" }).ToJson(),
+            (queued["ref0"] with { RefId = "refdup", Sentences = [new Sentence(0, 1, "a"), new Sentence(0, 2, "b")] }).ToJson(),
+            queued["ref3"].ToJson(),
         };
         foreach (var m in messages)
         {
-            await bed.Storage.ExpressionsQueue.SendMessageAsync(m);
+            await bed.ExpressionsQueue.SendMessageAsync(m);
         }
 
-        var events = new List<WorkerEvent>();
         using (var cts = new CancellationTokenSource())
         {
-            var worker = bed.Services.CreateWorker(new WorkerOptions { Concurrency = 2, MinPollInterval = TimeSpan.FromMilliseconds(20), MaxPollInterval = TimeSpan.FromMilliseconds(100) },
-                new SyncProgress<WorkerEvent>(events.Add)).RunAsync(cts.Token);
-            await PipelineTestBed.WaitUntilAsync(
-                () => Task.FromResult(events.Count(e => e.Queue == bed.Names.ExpressionsQueue) >= messages.Length),
+            var worker = bed.Worker.RunAsync(cts.Token);
+            await PipelineTestBed.WaitUntilAsync(async () => bed.Worker.Handled >= messages.Length && (await bed.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
                 TimeSpan.FromSeconds(30), "every message handled");
             await cts.CancelAsync();
             await worker;
         }
 
-        Assert.All(events.Where(e => e.Queue == bed.Names.ExpressionsQueue), e => Assert.Equal(WorkerEventKind.Completed, e.Kind));
-        var rows = (await bed.RowsAsync(Run)).ToDictionary(r => r.RowKey);
-        AssertFailed(rows["refnoimage-0"], "image", "nosuchimage.jpg", "not found");
-        AssertFailed(rows["refbadimage-0"], "image", "badimage.jpg", "not");
-        AssertFailed(rows["refnotruth-0"], "truth", "refnotruth.png", "not found");
-        AssertFailed(rows["refbadtruth-0"], "refbadtruth.png", "8x8", $"{PipelineTestBed.Size}x{PipelineTestBed.Size}");
-        AssertFailed(rows["refempty-0"], "sentence 0", "empty");
-        Assert.Equal(SampleStatus.Succeeded, rows["refempty-1"].GetString("Status"));
-        AssertFailed(rows["refdup-0"], "malformed message", "repeated sentence index");
-        Assert.Equal(SampleStatus.Succeeded, rows["ref0-0"].GetString("Status"));
-        Assert.Equal(8, rows.Count);
+        Assert.Equal((0L, 0L), (bed.Worker.Retried, bed.Worker.Poisoned));
+        var rows = await bed.RowsAsync(Run);
+        AssertFailed(rows[new("ref1", 0)], "truth mask", "ref1", "not found");
+        // Replaced under its content name: the hash check refuses it.
+        AssertFailed(rows[new("ref2", 1)], "truth mask", "ref2", "SHA-256");
+        AssertFailed(rows[new("ref4", 0)], "sentence 0", "empty");
+        Assert.Equal(SampleStatus.Succeeded, rows[new("ref4", 1)].Status);
+        AssertFailed(rows[new("refdup", 0)], "malformed message", "repeated sentence index");
+        Assert.Equal(SampleStatus.Succeeded, rows[new("ref3", 0)].Status);
+        Assert.Equal(9, rows.Count);
 
-        var unknown = Assert.Single(await bed.RowsAsync("run-unknown"));
-        AssertFailed(unknown, "unknown run 'run-unknown'");
-        var malformed = await bed.RowsAsync(StorageLayout.MalformedPartition);
+        AssertFailed(Assert.Single(await bed.RowsAsync("run-unknown")).Value, "unknown run 'run-unknown'");
+        var malformed = await bed.MalformedAsync();
         Assert.Equal(2, malformed.Count);
         Assert.Contains(malformed, r => r.GetString("Message") == "this is not json" && r.GetString("Error")!.Contains("malformed message"));
         Assert.Contains(malformed, r => r.GetString("Error")!.Contains("refId '../etc' is invalid"));
-        Assert.Equal(0, (await bed.Storage.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
-        Assert.False(await bed.Storage.ExpressionsPoisonQueue.ExistsAsync() &&
-                     (await bed.Storage.ExpressionsPoisonQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0);
+        var processed = bed.Logs.Named("ExpressionProcessed");
+        Assert.True(processed.Any(l => l.Message.Contains("ref ref1:") && l.Message.Contains("not found")), string.Join("\n", processed.Select(l => l.Message)));
+    }
+
+    [Fact]
+    public async Task Process_TruncatedJpeg_FailedRowsNamingTheImageBlob()
+    {
+        using var bed = new PipelineTestBed(azurite);
+        var objects = bed.Objects(1);
+        var whole = await File.ReadAllBytesAsync(objects[0].ImagePath);
+        var truncated = bed.TempFile("truncated.jpg");
+        await File.WriteAllBytesAsync(truncated, whole[..(whole.Length / 2)]);
+        await bed.Enqueuer.EnqueueAsync(bed.Request(Run, [objects[0] with { ImagePath = truncated }]), null, default);
+        var message = (await bed.ExpressionsQueue.ReceiveMessageAsync()).Value;
+
+        var outcome = await bed.Processor.ProcessAsync(message.MessageText, 1, default);
+
+        Assert.Equal(0, outcome.Succeeded);
+        var row = Assert.Single(await bed.RowsAsync(Run)).Value;
+        AssertFailed(row, "truncated", $"images/{objects[0].ImageId}/");
     }
 
     [Fact]
     public async Task Process_DatasetOtherThanRuns_FailedRowNamingBoth()
     {
         using var bed = new PipelineTestBed(azurite);
-        await bed.Services.Enqueuer.EnqueueAsync(bed.Request(Run, bed.Objects(1)), null, default);
-        var json = new ExpressionMessage
-        {
-            Run = Run, Dataset = "refcoco", RefId = "ref0", ImageId = "img0", Sentences = [new SentenceItem(0, "a")],
-        }.ToJson();
+        await bed.Enqueuer.EnqueueAsync(bed.Request(Run, bed.Objects(1)), null, default);
+        var message = ExpressionMessage.Parse((await bed.ExpressionsQueue.ReceiveMessageAsync()).Value.MessageText) with { Dataset = "refcoco" };
 
-        var outcome = await bed.Services.Processor.ProcessAsync(json, 1, default);
+        var outcome = await bed.Processor.ProcessAsync(message.ToJson(), 1, default);
 
-        Assert.Equal(new ProcessOutcome(0, 1, outcome.Error), outcome);
-        AssertFailed(Assert.Single(await bed.RowsAsync(Run)), "refcoco", PipelineTestBed.Dataset);
+        Assert.Equal(1, outcome.Failed);
+        AssertFailed(Assert.Single(await bed.RowsAsync(Run)).Value, "refcoco", PipelineTestBed.Dataset);
     }
 
     [Fact]
     public async Task Process_ModelBlobMissing_FailedRowsNamingModel()
     {
         using var bed = new PipelineTestBed(azurite);
-        var enqueued = await bed.Services.Enqueuer.EnqueueAsync(bed.Request(Run, bed.Objects(1)), null, default);
-        await bed.Storage.Models.DeleteBlobAsync(StorageLayout.ModelBlob(enqueued.ModelSha256));
-        var message = (await bed.Storage.ExpressionsQueue.ReceiveMessageAsync()).Value;
+        var enqueued = await bed.Enqueuer.EnqueueAsync(bed.Request(Run, bed.Objects(1)), null, default);
+        await bed.Container(bed.Names.ModelsContainer).DeleteBlobAsync(ModelStore.BlobName(enqueued.ModelSha256));
+        var message = (await bed.ExpressionsQueue.ReceiveMessageAsync()).Value;
 
-        await bed.Services.Processor.ProcessAsync(message.MessageText, 1, default);
+        await bed.Processor.ProcessAsync(message.MessageText, 1, default);
 
-        AssertFailed(Assert.Single(await bed.RowsAsync(Run)), "model blob", enqueued.ModelSha256, "not found");
+        AssertFailed(Assert.Single(await bed.RowsAsync(Run)).Value, "model", enqueued.ModelSha256, "not found");
     }
 
     [Fact]
     public async Task Process_StorageFailureWritingRows_ThrowsSoTheQueueRetries()
     {
         using var bed = new PipelineTestBed(azurite);
-        await bed.Services.Enqueuer.EnqueueAsync(bed.Request(Run, bed.Objects(1)), null, default);
-        var message = (await bed.Storage.ExpressionsQueue.ReceiveMessageAsync()).Value;
-        await bed.Storage.Samples.DeleteAsync();
+        await bed.Enqueuer.EnqueueAsync(bed.Request(Run, bed.Objects(1)), null, default);
+        var message = (await bed.ExpressionsQueue.ReceiveMessageAsync()).Value;
+        await bed.SamplesTable.DeleteAsync();
 
-        var e = await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(
-            () => bed.Services.Processor.ProcessAsync(message.MessageText, 1, default));
+        var e = await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => bed.Processor.ProcessAsync(message.MessageText, 1, default));
 
         Assert.Equal(404, e.Status);
     }
@@ -138,22 +134,21 @@ public sealed class BadInputTests(AzuriteFixture azurite)
         using var bed = new PipelineTestBed(azurite);
         await bed.Storage.EnsureCreatedAsync();
         var claimed = new string('e', 64);
-        await bed.Storage.Models.UploadBlobAsync(StorageLayout.ModelBlob(claimed), new BinaryData("tampered"u8.ToArray()));
+        await bed.Container(bed.Names.ModelsContainer).UploadBlobAsync(ModelStore.BlobName(claimed), new BinaryData("tampered"u8.ToArray()));
 
-        var e = await Assert.ThrowsAsync<InvalidDataException>(() => bed.Services.Models.FetchAsync(claimed, default));
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => bed.Storage.Models.FetchAsync(claimed, bed.TempFile("cache"), default));
 
-        Assert.Contains(StorageLayout.ModelBlob(claimed), e.Message);
+        Assert.Contains(ModelStore.BlobName(claimed), e.Message);
         Assert.Contains("SHA-256", e.Message);
     }
 
-    private static void AssertFailed(TableEntity row, params string[] reasonParts)
+    internal static void AssertFailed(SampleRow row, params string[] reasonParts)
     {
-        Assert.Equal(SampleStatus.Failed, row.GetString("Status"));
-        var error = row.GetString("Error");
-        Assert.NotNull(error);
+        Assert.Equal(SampleStatus.Failed, row.Status);
+        Assert.NotNull(row.Error);
         foreach (var part in reasonParts)
         {
-            Assert.Contains(part, error, StringComparison.Ordinal);
+            Assert.Contains(part, row.Error, StringComparison.Ordinal);
         }
     }
 }
@@ -162,28 +157,43 @@ public sealed class BadInputTests(AzuriteFixture azurite)
 public sealed class UndecodableMessageTests(AzuriteFixture azurite)
 {
     [Fact]
-    public async Task Worker_MessageNotBase64_MovedToPoisonAndRecordedAsMalformed()
+    public async Task Worker_ReadableMessageNotBase64_FailedRowsSayingSoOnFirstDelivery()
+    {
+        using var bed = new PipelineTestBed(azurite);
+        await bed.Enqueuer.EnqueueAsync(bed.Request("run-plain", bed.Objects(2)), null, default);
+        var message = (await bed.ExpressionsQueue.ReceiveMessagesAsync(1)).Value[0];
+        await bed.ExpressionsQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        // The same message sent as plain JSON, without the queues' base64 encoding.
+        await bed.Clients.RawQueue(bed.Names.ExpressionsQueue).SendMessageAsync(message.MessageText);
+        var refId = ExpressionMessage.Parse(message.MessageText).RefId;
+
+        await bed.RunWorkerUntilDoneAsync("run-plain");
+
+        var row = (await bed.RowsAsync("run-plain"))[new SampleId(refId, 0)];
+        BadInputTests.AssertFailed(row, "not base64");
+        Assert.DoesNotContain("dequeue", row.Error!, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, row.DequeueCount);
+        Assert.Equal((0L, 0L), (bed.Worker.Retried, bed.Worker.Poisoned));
+    }
+
+    [Fact]
+    public async Task Worker_UnreadableTextNotBase64_MalformedRowSayingSo()
     {
         using var bed = new PipelineTestBed(azurite);
         await bed.Storage.EnsureCreatedAsync();
-        var plain = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, bed.Names.ExpressionsQueue);
-        await plain.SendMessageAsync("{plain text, not base64}");
+        await bed.Clients.RawQueue(bed.Names.ExpressionsQueue).SendMessageAsync("{plain text, not base64}");
 
         using (var cts = new CancellationTokenSource())
         {
-            var worker = bed.Services.CreateWorker(new Vpd.Pipeline.Worker.WorkerOptions
-            {
-                MinPollInterval = TimeSpan.FromMilliseconds(20), MaxPollInterval = TimeSpan.FromMilliseconds(100),
-            }).RunAsync(cts.Token);
-            await PipelineTestBed.WaitUntilAsync(
-                async () => (await bed.RowsAsync(StorageLayout.MalformedPartition)).Count > 0, TimeSpan.FromSeconds(20), "a malformed row");
+            var worker = bed.Worker.RunAsync(cts.Token);
+            await PipelineTestBed.WaitUntilAsync(async () => (await bed.MalformedAsync()).Count > 0, TimeSpan.FromSeconds(20), "a malformed row");
             await cts.CancelAsync();
             await worker;
         }
 
-        var row = Assert.Single(await bed.RowsAsync(StorageLayout.MalformedPartition));
+        var row = Assert.Single(await bed.MalformedAsync());
         Assert.Equal("{plain text, not base64}", row.GetString("Message"));
-        Assert.Contains("exceeded max dequeue count", row.GetString("Error"));
-        Assert.Equal(0, (await bed.Storage.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Contains("not base64", row.GetString("Error"));
+        Assert.Equal(0, (await bed.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 }

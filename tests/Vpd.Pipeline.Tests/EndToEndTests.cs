@@ -1,9 +1,6 @@
 using Vpd.Core.Contracts;
-using Vpd.Core.Masks;
-using Vpd.Pipeline.Processing;
 using Vpd.Pipeline.Segmentation;
 using Vpd.Pipeline.Storage;
-using Vpd.Pipeline.Worker;
 using Vpd.TestSupport;
 
 namespace Vpd.Pipeline.Tests;
@@ -11,22 +8,14 @@ namespace Vpd.Pipeline.Tests;
 [Collection(AzuriteCollection.Name)]
 public sealed class EndToEndTests(AzuriteFixture azurite)
 {
-    private static readonly WorkerOptions FastWorker = new()
-    {
-        Concurrency = 3,
-        MinPollInterval = TimeSpan.FromMilliseconds(20),
-        MaxPollInterval = TimeSpan.FromMilliseconds(200),
-        VisibilityTimeout = TimeSpan.FromSeconds(30),
-    };
-
     [Fact]
     public async Task Worker_EnqueuedRun_MetricsEqualInProcessEvaluation()
     {
         using var bed = new PipelineTestBed(azurite);
         var request = bed.Request("run-e2e", bed.Objects(7));
-        var enqueued = await bed.Services.Enqueuer.EnqueueAsync(request, null, default);
+        var enqueued = await bed.Enqueuer.EnqueueAsync(request, null, default);
 
-        var metrics = await RunWorkerUntilDoneAsync(bed, "run-e2e");
+        var metrics = await bed.RunWorkerUntilDoneAsync("run-e2e");
 
         var expected = PipelineTestBed.InProcessMetrics(request);
         // Non-trivial masks, so that a mix-up of masks, truths or sentences would change the numbers.
@@ -34,7 +23,7 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
         Assert.NotEqual(expected.Precision(0), expected.Precision(4));
         Assert.Equal(7, enqueued.ObjectsEnqueued);
         Assert.Equal(RunState.Complete, metrics.State);
-        Assert.Equal(new SentenceCounts(expected.Count, expected.Count, 0, 0), metrics.Counts);
+        Assert.Equal(new SentenceCounts(expected.Count, expected.Count, 0, 0, 0), metrics.Counts);
         Assert.Equal(expected.OverallIou, metrics.OverallIou);
         Assert.Equal(expected.MeanIou, metrics.MeanIou);
         Assert.Equal(expected.SumIntersection, metrics.CumI);
@@ -42,8 +31,38 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
         Assert.Equal(expected.PrecisionByThreshold(), metrics.Precision);
         Assert.Equal(enqueued.ManifestSha256, metrics.ManifestSha256);
         Assert.NotNull(metrics.CompletedUtc);
-        // One model load for the whole run, whatever the number of messages and workers.
+        // One model load for the whole run, whatever the number of messages and workers, and a line saying so.
         Assert.Equal(1, ((ThresholdSegmenter.Factory)bed.Segmenters).Created);
+        var loaded = Assert.Single(bed.Logs.Named("ModelLoaded"));
+        Assert.Equal(enqueued.ModelSha256, loaded.Values["ModelSha256"]);
+        // One structured line per message: what an operator sees of each object on Azure.
+        var processed = bed.Logs.Named("ExpressionProcessed");
+        Assert.Equal(7, processed.Count);
+        Assert.All(processed, l => Assert.Equal(("run-e2e", 0), ((string)l.Values["Run"]!, (int)l.Values["Failed"]!)));
+        Assert.Equal(request.Objects.Select(o => o.RefId).Order(), processed.Select(l => (string)l.Values["RefId"]!).Order());
+    }
+
+    [Fact]
+    public async Task Worker_EnqueuedRun_RowsCarryWhatACaptionNeeds()
+    {
+        using var bed = new PipelineTestBed(azurite);
+        var objects = bed.Objects(3);
+        await bed.Enqueuer.EnqueueAsync(bed.Request("run-rows", objects), null, default);
+
+        await bed.RunWorkerUntilDoneAsync("run-rows");
+
+        var rows = await bed.RowsAsync("run-rows");
+        foreach (var o in objects)
+        {
+            foreach (var sentence in o.Sentences)
+            {
+                var row = rows[new SampleId(o.RefId, sentence.Index)];
+                Assert.Equal(SampleStatus.Succeeded, row.Status);
+                Assert.Equal((sentence.SentId, sentence.Text, o.ImageId), (row.SentId, row.Text, row.ImageId));
+                Assert.Equal("cpu", row.Device);
+                Assert.Equal(1, row.DequeueCount);
+            }
+        }
     }
 
     [Fact]
@@ -51,22 +70,18 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     {
         using var bed = new PipelineTestBed(azurite);
         var request = bed.Request("run-masks", bed.Objects(4));
-        await bed.Services.Enqueuer.EnqueueAsync(request, null, default);
+        await bed.Enqueuer.EnqueueAsync(request, null, default);
 
-        await RunWorkerUntilDoneAsync(bed, "run-masks");
+        await bed.RunWorkerUntilDoneAsync("run-masks");
 
         foreach (var (o, masks, _) in PipelineTestBed.InProcessMasks(request))
         {
             for (var k = 0; k < masks.Count; k++)
             {
-                var name = StorageLayout.MaskBlob("run-masks", o.RefId, o.Sentences[k].Index);
-                var png = (await bed.Storage.Runs.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToArray();
-                var stored = MaskPng.Decode(png, PipelineTestBed.Size, PipelineTestBed.Size, name);
+                var stored = await bed.Storage.Runs.ReadMaskAsync("run-masks", new SampleId(o.RefId, o.Sentences[k].Index), PipelineTestBed.Size, default);
                 Assert.Equal(masks[k].Pixels, stored.Pixels);
             }
         }
-        var metricsBlob = await bed.Storage.Runs.GetBlobClient(StorageLayout.MetricsBlob("run-masks")).DownloadContentAsync();
-        Assert.Equal(RunState.Complete, RunMetrics.Parse(metricsBlob.Value.Content.ToArray(), "metrics.json").State);
     }
 
     [Fact]
@@ -74,21 +89,21 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     {
         using var bed = new PipelineTestBed(azurite);
         var request = bed.Request("run-twice", bed.Objects(6));
-        await bed.Services.Enqueuer.EnqueueAsync(request, null, default);
-        var messages = (await bed.Storage.ExpressionsQueue.ReceiveMessagesAsync(32)).Value;
+        await bed.Enqueuer.EnqueueAsync(request, null, default);
+        var messages = (await bed.ExpressionsQueue.ReceiveMessagesAsync(32)).Value;
         Assert.Equal(6, messages.Length);
 
         foreach (var m in messages)
         {
-            await bed.Services.Processor.ProcessAsync(m.MessageText, 1, default);
+            await bed.Processor.ProcessAsync(m.MessageText, 1, default);
         }
         var first = Summarise(await bed.RowsAsync("run-twice"));
         foreach (var m in messages.Reverse())
         {
-            await bed.Services.Processor.ProcessAsync(m.MessageText, 2, default);
+            await bed.Processor.ProcessAsync(m.MessageText, 2, default);
         }
         var second = Summarise(await bed.RowsAsync("run-twice"));
-        var outcome = await bed.Services.Aggregator.AggregateAsync(new AggregateMessage { Run = "run-twice" }, default);
+        var outcome = await bed.Aggregator.CheckAsync(new AggregateMessage { Run = "run-twice" }, default);
 
         var expected = PipelineTestBed.InProcessMetrics(request);
         Assert.Equal(expected.Count, first.Count);
@@ -105,27 +120,25 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     {
         using var bed = new PipelineTestBed(azurite);
         var request = bed.Request("run-killed", bed.Objects(4));
-        await bed.Services.Enqueuer.EnqueueAsync(request, null, default);
+        await bed.Enqueuer.EnqueueAsync(request, null, default);
         // A worker that dies holds its messages until their visibility timeout ends: two it took and never
         // touched, two it finished writing but never deleted (killed between the writes and the delete).
-        var taken = (await bed.Storage.ExpressionsQueue.ReceiveMessagesAsync(4, TimeSpan.FromSeconds(2))).Value;
+        var taken = (await bed.ExpressionsQueue.ReceiveMessagesAsync(4, TimeSpan.FromSeconds(2))).Value;
         Assert.Equal(4, taken.Length);
         foreach (var m in taken.Take(2))
         {
-            await bed.Services.Processor.ProcessAsync(m.MessageText, m.DequeueCount, default);
+            await bed.Processor.ProcessAsync(m.MessageText, m.DequeueCount, default);
         }
 
-        var metrics = await RunWorkerUntilDoneAsync(bed, "run-killed");
+        var metrics = await bed.RunWorkerUntilDoneAsync("run-killed");
 
         var expected = PipelineTestBed.InProcessMetrics(request);
-        var rows = await bed.RowsAsync("run-killed");
-        Assert.Equal(expected.Count, rows.Count);
-        Assert.Equal(rows.Count, rows.Select(r => r.RowKey).Distinct().Count());
+        Assert.Equal(expected.Count, (await bed.RowsAsync("run-killed")).Count);
         Assert.Equal(RunState.Complete, metrics.State);
         Assert.Equal(expected.Count, metrics.Counts.Succeeded);
         Assert.Equal(expected.OverallIou, metrics.OverallIou);
         Assert.Equal(expected.MeanIou, metrics.MeanIou);
-        Assert.Equal(0, (await bed.Storage.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(0, (await bed.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
     [Fact]
@@ -133,46 +146,53 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     {
         using var bed = new PipelineTestBed(azurite);
         var objects = bed.Objects(1);
-        await bed.Services.Enqueuer.EnqueueAsync(bed.Request("run-wire", objects), null, default);
+        await bed.Enqueuer.EnqueueAsync(bed.Request("run-wire", objects), null, default);
 
         // A client without base64 decoding sees the raw text on the wire.
-        var raw = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, bed.Names.ExpressionsQueue);
-        var onWire = (await raw.PeekMessageAsync()).Value.Body.ToString();
+        var onWire = (await bed.Clients.RawQueue(bed.Names.ExpressionsQueue).PeekMessageAsync()).Value.Body.ToString();
 
-        var json = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(onWire));
-        var message = ExpressionMessage.Parse(json);
+        var message = ExpressionMessage.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(onWire)));
         Assert.Equal("run-wire", message.Run);
         Assert.Equal(objects[0].RefId, message.RefId);
         Assert.Equal(objects[0].Sentences, message.Sentences);
     }
 
     [Fact]
-    public async Task Enqueue_SameRunAgain_EnqueuesOnlyObjectsWithoutRowsAndSkipsUploads()
+    public async Task Enqueue_SameRunAgain_RequeuesExactlyTheSentencesWithoutRows()
     {
         using var bed = new PipelineTestBed(azurite);
         var request = bed.Request("run-again", bed.Objects(5));
-        var first = await bed.Services.Enqueuer.EnqueueAsync(request, null, default);
-        var messages = (await bed.Storage.ExpressionsQueue.ReceiveMessagesAsync(32)).Value;
-        foreach (var m in messages.Take(2))
+        var first = await bed.Enqueuer.EnqueueAsync(request, null, default);
+        var messages = (await bed.ExpressionsQueue.ReceiveMessagesAsync(32)).Value
+            .Select(m => (Queued: m, Message: ExpressionMessage.Parse(m.MessageText))).OrderBy(m => m.Message.RefId).ToList();
+        // ref0 and ref2 processed; every message then lost; one of ref2's rows lost too.
+        foreach (var (queued, _) in messages.Where(m => m.Message.RefId is "ref0" or "ref2"))
         {
-            await bed.Services.Processor.ProcessAsync(m.MessageText, 1, default);
+            await bed.Processor.ProcessAsync(queued.MessageText, 1, default);
         }
-        foreach (var m in messages)
+        foreach (var (queued, _) in messages)
         {
-            await bed.Storage.ExpressionsQueue.DeleteMessageAsync(m.MessageId, m.PopReceipt);
+            await bed.ExpressionsQueue.DeleteMessageAsync(queued.MessageId, queued.PopReceipt);
         }
+        await bed.SamplesTable.DeleteEntityAsync("run-again", new SampleId("ref2", 1).ToString());
+        var missingBefore = await bed.Aggregator.MissingAsync("run-again", default);
 
         var progress = new List<Vpd.Pipeline.Enqueue.EnqueueProgress>();
-        var second = await bed.Services.Enqueuer.EnqueueAsync(request, new SyncProgress<Vpd.Pipeline.Enqueue.EnqueueProgress>(progress.Add), default);
+        var second = await bed.Enqueuer.EnqueueAsync(request, new SyncProgress<Vpd.Pipeline.Enqueue.EnqueueProgress>(progress.Add), default);
 
+        var requeued = (await bed.ExpressionsQueue.ReceiveMessagesAsync(32)).Value.Select(m => ExpressionMessage.Parse(m.MessageText)).ToList();
+        var requeuedIds = requeued.SelectMany(m => m.Sentences.Select(s => new SampleId(m.RefId, s.Index))).Order().ToList();
+        Assert.Equal(missingBefore.Select(m => new SampleId(m.Object.RefId, m.Sentence.Index)).Order().ToList(), requeuedIds);
+        Assert.Contains(new SampleId("ref2", 1), requeuedIds);
+        Assert.DoesNotContain(new SampleId("ref2", 0), requeuedIds);
+        Assert.Equal(requeuedIds.Count, second.SentencesEnqueued);
         Assert.False(first.ManifestExisted);
         Assert.True(second.ManifestExisted);
         Assert.Equal(first.ManifestSha256, second.ManifestSha256);
         Assert.Equal((3, 0), (first.ImagesUploaded, first.ImagesSkipped));
         Assert.Equal((0, 3), (second.ImagesUploaded, second.ImagesSkipped));
         Assert.Equal((0, 5), (second.TruthUploaded, second.TruthSkipped));
-        Assert.Equal((3, 2), (second.ObjectsEnqueued, second.ObjectsSkipped));
-        Assert.Equal(3, (await bed.Storage.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal((4, 1), (second.ObjectsEnqueued, second.ObjectsSkipped));
         Assert.Contains(progress, p => p is { Stage: "messages", Done: 5, Total: 5 });
     }
 
@@ -181,12 +201,22 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
     {
         using var bed = new PipelineTestBed(azurite);
         var request = bed.Request("run-clash", bed.Objects(2));
-        await bed.Services.Enqueuer.EnqueueAsync(request, null, default);
+        await bed.Enqueuer.EnqueueAsync(request, null, default);
 
-        var e = await Assert.ThrowsAsync<ArgumentException>(
-            () => bed.Services.Enqueuer.EnqueueAsync(request with { NoiseSeed = 8 }, null, default));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => bed.Enqueuer.EnqueueAsync(request with { NoiseSeed = 8 }, null, default));
         Assert.Contains("run-clash", e.Message);
         Assert.Contains("different manifest", e.Message);
+    }
+
+    [Fact]
+    public async Task Enqueue_SameRunOtherObjects_RefusedNamingTheSentenceSet()
+    {
+        using var bed = new PipelineTestBed(azurite);
+        await bed.Enqueuer.EnqueueAsync(bed.Request("run-objects", bed.Objects(2)), null, default);
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => bed.Enqueuer.EnqueueAsync(bed.Request("run-objects", bed.Objects(3)), null, default));
+        Assert.Contains("run-objects", e.Message);
+        Assert.Contains("objects.json", e.Message);
     }
 
     [Fact]
@@ -197,49 +227,13 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        await bed.Services.CreateWorker(FastWorker).RunAsync(cts.Token);
+        await bed.Worker.RunAsync(cts.Token);
 
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
 
-    /// <summary>Runs a worker until the run's VpdRuns row says complete or stalled; returns the metrics.json.</summary>
-    internal static async Task<RunMetrics> RunWorkerUntilDoneAsync(PipelineTestBed bed, string run, WorkerOptions? options = null, IProgress<WorkerEvent>? events = null)
-    {
-        using var cts = new CancellationTokenSource();
-        var worker = bed.Services.CreateWorker(options ?? FastWorker, events).RunAsync(cts.Token);
-        try
-        {
-            await PipelineTestBed.WaitUntilAsync(async () =>
-            {
-                var row = await bed.Storage.RunsTable.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(StorageLayout.RunsPartition, run);
-                return row.HasValue && row.Value!.GetString("State") is "complete" or "stalled";
-            }, TimeSpan.FromSeconds(30), $"run {run} to finish");
-        }
-        finally
-        {
-            await cts.CancelAsync();
-            await worker;
-        }
-        var blob = await bed.Storage.Runs.GetBlobClient(StorageLayout.MetricsBlob(run)).DownloadContentAsync();
-        return RunMetrics.Parse(blob.Value.Content.ToArray(), "metrics.json");
-    }
-
     /// <summary>The columns that must not change when a message is processed again.</summary>
-    private static List<string> Summarise(IEnumerable<Azure.Data.Tables.TableEntity> rows) =>
-        rows.Select(r => $"{r.RowKey}|{r.GetString("Status")}|{r.GetInt64("I")}|{r.GetInt64("U")}|{r.GetDouble("IoU")}|{r.GetString("Error")}|{r.GetString("MaskBlob")}")
-            .ToList();
-}
-
-/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, too late for asserts).</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    private readonly Lock _gate = new();
-
-    public void Report(T value)
-    {
-        lock (_gate)
-        {
-            report(value);
-        }
-    }
+    private static List<string> Summarise(Dictionary<SampleId, SampleRow> rows) =>
+        [.. rows.Values.OrderBy(r => r.Id.ToString(), StringComparer.Ordinal)
+            .Select(r => $"{r.Id}|{r.Status}|{r.Intersection}|{r.Union}|{r.Iou}|{r.Error}|{r.Text}|{r.SentId}")];
 }

@@ -1,4 +1,7 @@
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Vpd.Core.Contracts;
@@ -7,58 +10,109 @@ using Vpd.Core.Masks;
 using Vpd.Core.Metrics;
 using Vpd.Pipeline.Aggregation;
 using Vpd.Pipeline.Enqueue;
+using Vpd.Pipeline.Hosting;
+using Vpd.Pipeline.Processing;
+using Vpd.Pipeline.Queues;
 using Vpd.Pipeline.Segmentation;
 using Vpd.Pipeline.Storage;
+using Vpd.Pipeline.Worker;
 using Vpd.TestSupport;
 
 namespace Vpd.Pipeline.Tests;
 
 /// <summary>
-/// One isolated pipeline per test: storage names with a unique prefix in the shared Azurite, the
-/// threshold segmenter, small generated JPEGs and truth masks, a fake model file.
+/// One isolated pipeline per test, composed as the hosts compose it (<see cref="PipelineServiceCollectionExtensions.AddVpdPipeline"/>):
+/// storage names with a unique prefix in the shared Azurite, the threshold segmenter unless a test gives another, small
+/// generated JPEGs and truth masks, a fake model file, and every log line kept.
 /// </summary>
 internal sealed class PipelineTestBed : IDisposable
 {
     public const int Size = 16;
     public const string Dataset = "refshapes";
 
-    private readonly TempDir _dir = new("vpd-pipeline");
+    /// <summary>Quick polls and retries: the retry rules of <see cref="QueueSettings.Default"/> with test-sized delays.</summary>
+    public static readonly WorkerOptions FastWorker = new()
+    {
+        Concurrency = 3,
+        MinPollInterval = TimeSpan.FromMilliseconds(20),
+        LeaseDuration = TimeSpan.FromSeconds(30),
+        Queues = QueueSettings.Default with { RetryDelay = TimeSpan.Zero, MaxPollingInterval = TimeSpan.FromMilliseconds(200) },
+    };
 
-    public PipelineTestBed(AzuriteFixture azurite, ISegmenterFactory? segmenters = null, AggregatorOptions? aggregator = null)
+    private readonly TempDir _dir = new("vpd-pipeline");
+    private readonly ServiceProvider _services;
+
+    public PipelineTestBed(
+        AzuriteFixture azurite, ISegmenterFactory? segmenters = null, AggregatorOptions? aggregator = null, WorkerOptions? worker = null,
+        long decodedImageCacheBytes = InputStore.DefaultCacheBytes)
     {
         Names = StorageNames.WithPrefix($"t{Guid.NewGuid():N}"[..12]);
-        Storage = StorageClients.FromConnectionString(azurite.ConnectionString, Names);
+        Clients = StorageClients.FromConnectionString(azurite.ConnectionString, Names);
         Segmenters = segmenters ?? new ThresholdSegmenter.Factory();
-        Services = new PipelineServices(
-            Storage, Segmenters,
+        var collection = new ServiceCollection();
+        collection.AddLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
+        collection.AddVpdPipeline(options =>
+        {
+            options.Storage = _ => Clients;
+            options.Segmenters = Segmenters;
             // Queue visibility delays have whole-second resolution: 1 s is the shortest real recheck delay.
-            aggregator ?? new AggregatorOptions { RecheckDelay = TimeSpan.FromSeconds(1), MaxChecksWithoutProgress = 30 },
-            Path.Combine(_dir.Path, "model-cache"));
+            options.Aggregator = aggregator ?? new AggregatorOptions { RecheckDelay = TimeSpan.FromSeconds(1), MaxChecksWithoutProgress = 30 };
+            options.Worker = worker ?? FastWorker;
+            options.Host = HostSettings.Cpu with { ModelCacheDirectory = Path.Combine(_dir.Path, "model-cache") };
+            options.DecodedImageCacheBytes = decodedImageCacheBytes;
+        });
+        _services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         ModelFile = _dir.File("model.safetensors");
-        File.WriteAllBytes(ModelFile, Enumerable.Range(0, 1000).Select(i => (byte)(i * 7)).ToArray());
+        File.WriteAllBytes(ModelFile, [.. Enumerable.Range(0, 1000).Select(i => (byte)(i * 7))]);
     }
+
+    public TestLogs Logs { get; } = new();
 
     public StorageNames Names { get; }
 
-    public StorageClients Storage { get; }
+    public StorageClients Clients { get; }
 
     public ISegmenterFactory Segmenters { get; }
 
-    public PipelineServices Services { get; }
-
     public string ModelFile { get; }
 
+    public PipelineStorage Storage => Get<PipelineStorage>();
+
+    public ExpressionProcessor Processor => Get<ExpressionProcessor>();
+
+    public PoisonHandler Poison => Get<PoisonHandler>();
+
+    public RunAggregator Aggregator => Get<RunAggregator>();
+
+    public AggregatePoisonHandler AggregatePoison => Get<AggregatePoisonHandler>();
+
+    public RunEnqueuer Enqueuer => Get<RunEnqueuer>();
+
+    public LocalQueueWorker Worker => Get<LocalQueueWorker>();
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>The expressions queue as any client sees it (base64, like the enqueuer and the Functions host).</summary>
+    public QueueClient ExpressionsQueue => Clients.Queue(Names.ExpressionsQueue);
+
+    public QueueClient Queue(string name) => Clients.Queue(name);
+
+    public TableClient SamplesTable => Clients.Tables.GetTableClient(Names.SamplesTable);
+
+    public TableClient RunsTable => Clients.Tables.GetTableClient(Names.RunsTable);
+
+    public Azure.Storage.Blobs.BlobContainerClient Container(string name) => Clients.Blobs.GetBlobContainerClient(name);
+
     /// <summary>Referred objects over <paramref name="images"/> images, 1..3 sentences each, deterministic.</summary>
-    public IReadOnlyList<ReferredObject> Objects(int count, int images = 3)
+    public IReadOnlyList<ReferredObject> Objects(int count, int images = 3, int size = Size)
     {
         var paths = Enumerable.Range(0, images).Select(WriteImage).ToList();
-        return Enumerable.Range(0, count).Select(i => new ReferredObject(
-            $"ref{i}", $"img{i % images}", paths[i % images], Truth(i),
-            Enumerable.Range(0, 1 + (i % 3)).Select(k => new SentenceItem(k, $"object {i} sentence {k}{new string('!', i + k)}")).ToList()))
-            .ToList();
+        return [.. Enumerable.Range(0, count).Select(i => new ReferredObject(
+            $"ref{i}", $"img{i % images}", paths[i % images], Truth(i, size),
+            [.. Enumerable.Range(0, 1 + (i % 3)).Select(k => new Sentence(k, (i * 10) + k, $"object {i} sentence {k}{new string('!', i + k)}"))]))];
     }
 
-    public EnqueueRequest Request(string run, IReadOnlyList<ReferredObject> objects) => new()
+    public EnqueueRequest Request(string run, IReadOnlyList<ReferredObject> objects, int size = Size) => new()
     {
         Run = run,
         Dataset = Dataset,
@@ -67,7 +121,7 @@ internal sealed class PipelineTestBed : IDisposable
         ModelKind = ThresholdSegmenter.Kind,
         ModelConfigJson = "{}",
         TokenLength = 20,
-        ImageSize = Size,
+        ImageSize = size,
         NoiseStep = 0,
         NoiseSeed = 7,
         CodeVersion = "test",
@@ -89,31 +143,51 @@ internal sealed class PipelineTestBed : IDisposable
         return accumulator;
     }
 
-    public static IEnumerable<(ReferredObject Object, IReadOnlyList<BinaryMask> Masks, BinaryMask Truth)> InProcessMasks(EnqueueRequest request)
+    public static IEnumerable<(ReferredObject Object, IReadOnlyList<BinaryMask> Masks, BinaryMask Truth)> InProcessMasks(EnqueueRequest request) =>
+        request.Objects.Select(o => (o, ThresholdSegmenter.Masks(ImageFiles.LoadRgb(o.ImagePath), request.ImageSize, o.Sentences.Select(s => s.Text)), o.Truth));
+
+    /// <summary>Every result row of <paramref name="run"/>, by id.</summary>
+    public async Task<Dictionary<SampleId, SampleRow>> RowsAsync(string run)
     {
-        var manifest = new RunManifest
+        var rows = new Dictionary<SampleId, SampleRow>();
+        await foreach (var row in Storage.Samples.ReadRunAsync(run, summaryOnly: false, default))
         {
-            Run = request.Run, Model = new ModelSpec(request.ModelKind, "{}", "x", new string('0', 64)), TokenLength = request.TokenLength,
-            ImageSize = request.ImageSize, NoiseStep = request.NoiseStep, NoiseSeed = request.NoiseSeed, Dataset = request.Dataset,
-            Split = request.Split, ExpectedSentences = 0, ExpectedObjects = 0, Device = "cpu", Dtype = "float32", CodeVersion = "test",
-            CreatedUtc = DateTimeOffset.UnixEpoch,
-        };
-        var segmenter = new ThresholdSegmenter();
-        foreach (var o in request.Objects)
-        {
-            var image = ImageFiles.LoadRgb(o.ImagePath);
-            yield return (o, segmenter.Segment(manifest, o.ImageId, image, o.Sentences.Select(s => s.Text).ToList(), default), o.Truth);
+            rows.Add(row.Id, row);
         }
+        return rows;
     }
 
-    public async Task<List<TableEntity>> RowsAsync(string partition)
+    /// <summary>The raw rows of the <c>_malformed</c> partition (Error and Message columns).</summary>
+    public async Task<List<TableEntity>> MalformedAsync()
     {
         var rows = new List<TableEntity>();
-        await foreach (var row in Storage.Samples.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}")))
+        await foreach (var row in SamplesTable.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"_malformed"}")))
         {
             rows.Add(row);
         }
-        return rows.OrderBy(r => r.RowKey, StringComparer.Ordinal).ToList();
+        return rows;
+    }
+
+    /// <summary>Runs the worker until the run's metrics say complete or stalled; returns them.</summary>
+    public async Task<RunMetrics> RunWorkerUntilDoneAsync(string run, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource();
+        var worker = Worker.RunAsync(cts.Token);
+        RunMetrics? metrics = null;
+        try
+        {
+            await WaitUntilAsync(async () =>
+            {
+                metrics = await Storage.Runs.FindMetricsAsync(run, default);
+                return metrics is { State: RunState.Complete or RunState.Stalled };
+            }, timeout ?? TimeSpan.FromSeconds(45), $"run {run} to finish");
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            await worker;
+        }
+        return metrics!;
     }
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
@@ -144,14 +218,16 @@ internal sealed class PipelineTestBed : IDisposable
         return path;
     }
 
-    private static BinaryMask Truth(int index)
+    public string TempFile(string name) => _dir.File(name);
+
+    public static BinaryMask Truth(int index, int size = Size)
     {
-        var mask = new BinaryMask(Size, Size);
-        for (var y = index % 4; y < Size - 2; y++)
+        var mask = new BinaryMask(size, size);
+        for (var y = index % 4; y < size - 2; y++)
         {
-            for (var x = 3 + (index % 5); x < Size; x++)
+            for (var x = 3 + (index % 5); x < size; x++)
             {
-                mask.Pixels[(y * Size) + x] = 1;
+                mask.Pixels[(y * size) + x] = 1;
             }
         }
         return mask;
@@ -159,7 +235,21 @@ internal sealed class PipelineTestBed : IDisposable
 
     public void Dispose()
     {
-        Services.Dispose();
+        _services.Dispose();
         _dir.Dispose();
+    }
+}
+
+/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, too late for asserts).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    private readonly Lock _gate = new();
+
+    public void Report(T value)
+    {
+        lock (_gate)
+        {
+            report(value);
+        }
     }
 }

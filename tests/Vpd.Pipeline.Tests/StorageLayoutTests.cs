@@ -6,17 +6,20 @@ namespace Vpd.Pipeline.Tests;
 
 public sealed class StorageLayoutTests
 {
+    private static readonly string Sha = new('a', 64);
+
     [Fact]
-    public void BlobNames_ValidIds_FollowTheArchitecture()
+    public void BlobNames_ValidIds_NameInputsByWhatTheyAre()
     {
-        var sha = new string('a', 64);
-        Assert.Equal("refcoco/images/COCO_1.jpg", StorageLayout.ImageBlob("refcoco", "COCO_1"));
-        Assert.Equal("refcoco/truth/r-9.png", StorageLayout.TruthBlob("refcoco", "r-9"));
+        Assert.Equal($"refcoco/images/COCO_1/{Sha}", StorageLayout.ImageBlob("refcoco", "COCO_1", Sha));
+        Assert.Equal($"refcoco/truth/512/r-9/{Sha}.png", StorageLayout.TruthBlob("refcoco", 512, "r-9", Sha));
         Assert.Equal("run1/manifest.json", StorageLayout.ManifestBlob("run1"));
-        Assert.Equal("run1/masks/r-9-3.png", StorageLayout.MaskBlob("run1", "r-9", 3));
+        Assert.Equal("run1/objects.json", StorageLayout.ObjectsBlob("run1"));
+        Assert.Equal("run1/masks/r-9-3.png", StorageLayout.MaskBlob("run1", new SampleId("r-9", 3)));
+        Assert.Equal("run1/attention/r-9-3.bin", StorageLayout.AttentionBlob("run1", new SampleId("r-9", 3)));
         Assert.Equal("run1/metrics.json", StorageLayout.MetricsBlob("run1"));
-        Assert.Equal($"{sha}.safetensors", StorageLayout.ModelBlob(sha));
-        Assert.Equal("r-9-3", StorageLayout.SampleKey("r-9", 3));
+        Assert.Equal("run1/report.html", StorageLayout.ReportBlob("run1"));
+        Assert.Equal($"{Sha}.safetensors", StorageLayout.ModelBlob(Sha));
     }
 
     [Theory]
@@ -26,17 +29,18 @@ public sealed class StorageLayoutTests
     [InlineData("x?y")]
     public void BlobNames_UnsafeId_ThrowNamingWhichId(string bad)
     {
-        Assert.Equal("imageId", Assert.Throws<InvalidIdException>(() => StorageLayout.ImageBlob("refcoco", bad)).Kind);
-        Assert.Equal("refId", Assert.Throws<InvalidIdException>(() => StorageLayout.TruthBlob("refcoco", bad)).Kind);
+        Assert.Equal("imageId", Assert.Throws<InvalidIdException>(() => StorageLayout.ImageBlob("refcoco", bad, Sha)).Kind);
+        Assert.Equal("refId", Assert.Throws<InvalidIdException>(() => StorageLayout.TruthBlob("refcoco", 8, bad, Sha)).Kind);
         Assert.Equal("run", Assert.Throws<InvalidIdException>(() => StorageLayout.ManifestBlob(bad)).Kind);
-        Assert.Equal("dataset", Assert.Throws<InvalidIdException>(() => StorageLayout.ImageBlob(bad, "i")).Kind);
+        Assert.Equal("dataset", Assert.Throws<InvalidIdException>(() => StorageLayout.ImageBlob(bad, "i", Sha)).Kind);
+        Assert.Equal("imageSha256", Assert.Throws<InvalidIdException>(() => StorageLayout.ImageBlob("refcoco", "i", bad)).Kind);
         Assert.Throws<InvalidIdException>(() => StorageLayout.ModelBlob(bad));
     }
 
     [Fact]
-    public void SampleKey_NegativeIndex_Throws()
+    public void SampleId_NegativeIndex_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => StorageLayout.SampleKey("r", -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SampleId("r", -1).ToString());
     }
 
     [Fact]
@@ -61,12 +65,12 @@ public sealed class StorageLayoutTests
     }
 
     [Fact]
-    public void FromAccount_Name_BuildsAzureEndpointsWithBase64Queues()
+    public void FromAccount_Name_BuildsAzureEndpoints()
     {
         var clients = StorageClients.FromAccount("vpdstore1", new DefaultAzureCredential());
 
         Assert.Equal("https://vpdstore1.blob.core.windows.net/", clients.Blobs.Uri.ToString());
-        Assert.Equal("https://vpdstore1.queue.core.windows.net/vpd-expressions", clients.ExpressionsQueue.Uri.ToString());
+        Assert.Equal("https://vpdstore1.queue.core.windows.net/vpd-expressions", clients.Queue(clients.Names.ExpressionsQueue).Uri.ToString());
         Assert.Equal("https://vpdstore1.table.core.windows.net/", clients.Tables.Uri.ToString());
         Assert.Throws<ArgumentException>(() => StorageClients.FromAccount("Bad_Name"));
     }

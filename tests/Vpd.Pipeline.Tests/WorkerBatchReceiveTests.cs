@@ -1,8 +1,5 @@
-using Vpd.Core.Imaging;
 using Vpd.Core.Contracts;
-using Vpd.Core.Masks;
-using Vpd.Pipeline.Processing;
-using Vpd.Pipeline.Segmentation;
+using Vpd.Pipeline.Storage;
 using Vpd.Pipeline.Worker;
 using Vpd.TestSupport;
 
@@ -12,65 +9,44 @@ namespace Vpd.Pipeline.Tests;
 [Collection(AzuriteCollection.Name)]
 public sealed class WorkerBatchReceiveTests(AzuriteFixture azurite)
 {
-    /// <summary>Throws (a device fault, not bad input) for sentences containing "boom".</summary>
-    private sealed class BoomSegmenterFactory : ISegmenterFactory
+    private static WorkerOptions Batched(int batch, int maxDequeue = 5) => PipelineTestBed.FastWorker with
     {
-        public ISegmenter Create(RunManifest manifest, string modelFile) => new Boom();
-
-        private sealed class Boom : ISegmenter
-        {
-            public IReadOnlyList<BinaryMask> Segment(
-                RunManifest manifest, string imageId, RgbImage image, IReadOnlyList<string> sentences, CancellationToken cancellationToken) =>
-                sentences.Any(s => s.Contains("boom", StringComparison.Ordinal))
-                    ? throw new InvalidOperationException("device lost")
-                    : new ThresholdSegmenter().Segment(manifest, imageId, image, sentences, cancellationToken);
-        }
-    }
-
-    private static WorkerOptions Batched(int batch, int maxDequeue = 5) => new()
-    {
-        Concurrency = 2, ReceiveBatchSize = batch, MaxDequeueCount = maxDequeue,
-        MinPollInterval = TimeSpan.FromMilliseconds(20), MaxPollInterval = TimeSpan.FromMilliseconds(100),
+        Concurrency = 2,
+        ReceiveBatchSize = batch,
+        Queues = PipelineTestBed.FastWorker.Queues with { MaxDequeueCount = maxDequeue },
     };
 
     [Fact]
     public async Task Worker_BatchReceive_MetricsEqualInProcessEvaluation()
     {
-        using var bed = new PipelineTestBed(azurite);
+        using var bed = new PipelineTestBed(azurite, worker: Batched(8));
         var request = bed.Request("run-batch", bed.Objects(12));
-        await bed.Services.Enqueuer.EnqueueAsync(request, null, default);
+        await bed.Enqueuer.EnqueueAsync(request, null, default);
 
-        var metrics = await EndToEndTests.RunWorkerUntilDoneAsync(bed, "run-batch", Batched(8));
+        var metrics = await bed.RunWorkerUntilDoneAsync("run-batch");
 
         var expected = PipelineTestBed.InProcessMetrics(request);
         Assert.Equal(RunState.Complete, metrics.State);
-        Assert.Equal(new SentenceCounts(expected.Count, expected.Count, 0, 0), metrics.Counts);
+        Assert.Equal(new SentenceCounts(expected.Count, expected.Count, 0, 0, 0), metrics.Counts);
         Assert.Equal(expected.SumIntersection, metrics.CumI);
         Assert.Equal(expected.SumUnion, metrics.CumU);
-        Assert.Equal(0, (await bed.Storage.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(0, (await bed.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
     [Fact]
     public async Task Worker_BatchReceiveWithFailingMessage_RetriesThenPoisonsOnlyThatMessage()
     {
-        using var bed = new PipelineTestBed(azurite, new BoomSegmenterFactory());
+        using var bed = new PipelineTestBed(azurite, new FaultySegmenterFactory(), worker: Batched(4, maxDequeue: 2));
         var objects = bed.Objects(6).ToList();
-        objects[2] = objects[2] with { Sentences = [new SentenceItem(0, "boom")] };
-        await bed.Services.Enqueuer.EnqueueAsync(bed.Request("run-batch-poison", objects), null, default);
-        var events = new List<WorkerEvent>();
+        objects[2] = objects[2] with { Sentences = [new Sentence(0, 1, "boom")] };
+        await bed.Enqueuer.EnqueueAsync(bed.Request("run-batch-poison", objects), null, default);
 
-        var metrics = await EndToEndTests.RunWorkerUntilDoneAsync(
-            bed, "run-batch-poison", Batched(4, maxDequeue: 2), new SyncProgress<WorkerEvent>(e => { lock (events) { events.Add(e); } }));
+        var metrics = await bed.RunWorkerUntilDoneAsync("run-batch-poison");
 
-        List<WorkerEvent> failing;
-        lock (events)
-        {
-            failing = events.Where(e => e.Queue == bed.Names.ExpressionsQueue && e.Kind != WorkerEventKind.Completed).ToList();
-        }
-        Assert.Equal([WorkerEventKind.Retrying, WorkerEventKind.Poisoned], failing.Select(e => e.Kind));
+        Assert.Equal((1L, 1L), (bed.Worker.Retried, bed.Worker.Poisoned));
         Assert.Equal(RunState.Complete, metrics.State);
         Assert.Equal(1, metrics.Counts.Failed);
-        var failed = Assert.Single(await bed.RowsAsync("run-batch-poison"), r => r.GetString("Status") == SampleStatus.Failed);
-        Assert.Equal(objects[2].RefId, failed.GetString("RefId"));
+        var failed = Assert.Single((await bed.RowsAsync("run-batch-poison")).Values, r => r.Status == SampleStatus.Failed);
+        Assert.Equal(objects[2].RefId, failed.Id.RefId);
     }
 }

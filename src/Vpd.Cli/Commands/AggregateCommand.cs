@@ -1,8 +1,7 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using Vpd.Cli.Common;
 using Vpd.Core.Contracts;
-using Vpd.Pipeline;
-using Vpd.Pipeline.Segmentation;
 
 namespace Vpd.Cli.Commands;
 
@@ -17,22 +16,19 @@ public static class AggregateCommand
         var storage = StorageOptions.AddTo(command);
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
-            var output = parse.InvocationConfiguration.Output;
+            var io = parse.InvocationConfiguration;
             var runId = Ids.Validate(parse.GetValue(run)!, "--run");
-            using var services = new PipelineServices(storage.Create(parse), new ThresholdSegmenter.Factory());
-            var outcome = await services.Aggregator.AggregateAsync(new AggregateMessage { Run = runId }, cancellationToken);
-            var metrics = outcome.Metrics;
-            if (parse.GetValue(json))
+            using var pipeline = CliPipeline.Create(storage.Create(parse), io.Error, LogLevel.Warning);
+            if (await pipeline.Storage.Runs.FindManifestAsync(runId, cancellationToken) is null)
             {
-                output.WriteLine(System.Text.Encoding.UTF8.GetString(metrics.ToUtf8Json()));
+                throw new ArgumentException($"unknown run '{runId}': no manifest in {pipeline.Storage.Description}");
             }
-            else
-            {
-                output.WriteLine(
-                    $"run {metrics.Run}: {MetricsTable.StateName(metrics.State)}; expected {metrics.Counts.Expected}, " +
-                    $"succeeded {metrics.Counts.Succeeded}, failed {metrics.Counts.Failed}, pending {metrics.Counts.Pending}; " +
-                    $"oIoU {MetricsTable.Percent(metrics.OverallIou)}, mIoU {MetricsTable.Percent(metrics.MeanIou)}");
-            }
+            var metrics = (await pipeline.Aggregator.CheckAsync(new AggregateMessage { Run = runId }, cancellationToken)).Metrics;
+            io.Output.WriteLine(parse.GetValue(json)
+                ? System.Text.Encoding.UTF8.GetString(metrics.ToUtf8Json())
+                : $"run {metrics.Run}: {MetricsTable.StateName(metrics.State)}; expected {metrics.Counts.Expected}, " +
+                  $"succeeded {metrics.Counts.Succeeded}, failed {metrics.Counts.Failed}, pending {metrics.Counts.Pending}, foreign rows {metrics.Counts.Foreign}; " +
+                  $"oIoU {MetricsTable.Percent(metrics.OverallIou)}, mIoU {MetricsTable.Percent(metrics.MeanIou)}");
             return ExitCodes.Ok;
         });
         return command;

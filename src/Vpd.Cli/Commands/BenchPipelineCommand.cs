@@ -5,10 +5,10 @@ using SixLabors.ImageSharp.PixelFormats;
 using Vpd.Cli.Common;
 using Vpd.Core.Contracts;
 using Vpd.Core.Masks;
-using Vpd.Pipeline;
-using Vpd.Pipeline.Aggregation;
+using Microsoft.Extensions.Logging;
 using Vpd.Pipeline.Enqueue;
 using Vpd.Pipeline.Segmentation;
+using Vpd.Pipeline.Storage;
 using Vpd.Pipeline.Worker;
 
 namespace Vpd.Cli.Commands;
@@ -61,11 +61,12 @@ public static class BenchPipelineCommand
             {
                 throw new ArgumentException($"--workers {concurrency} must be within 1..64");
             }
-            await using var azurite = await LocalAzurite.EnsureAsync(parse, storage, output, cancellationToken);
+            var io = parse.InvocationConfiguration;
+            await using var azurite = await LocalAzurite.EnsureAsync(parse, storage, io.Error, StorageRetry.Service, cancellationToken);
             using var temp = new TempFolder("vpd-bench");
             var request = Request(RunId(), temp.Path, total / SentencesPerObject);
-            using var services = new PipelineServices(azurite.Storage, new ThresholdSegmenter.Factory(), new AggregatorOptions());
             var workerOptions = new WorkerOptions { Concurrency = concurrency, ReceiveBatchSize = parse.GetValue(batch) };
+            using var pipeline = CliPipeline.Create(azurite.Storage, io.Error, LogLevel.Warning, o => o.Worker = workerOptions);
 
             // An untimed run first, like `bench model`'s warm-up: the timed run then measures the steady
             // pipeline, not the JIT compiling the storage clients and codecs on the first messages.
@@ -74,16 +75,16 @@ public static class BenchPipelineCommand
             {
                 using var warmupFolder = new TempFolder("vpd-bench-warmup");
                 var warmupRequest = Request(RunId(), warmupFolder.Path, warmupSentences / SentencesPerObject);
-                await services.Enqueuer.EnqueueAsync(warmupRequest, null, cancellationToken);
-                await RunWorkers.UntilRunEndsAsync(services, workerOptions, warmupRequest.Run, null, null, cancellationToken);
+                await pipeline.Enqueuer.EnqueueAsync(warmupRequest, null, cancellationToken);
+                await RunWorkers.UntilRunEndsAsync(pipeline, warmupRequest.Run, null, cancellationToken);
             }
 
             var enqueueClock = Stopwatch.StartNew();
-            await services.Enqueuer.EnqueueAsync(request, null, cancellationToken);
+            await pipeline.Enqueuer.EnqueueAsync(request, null, cancellationToken);
             enqueueClock.Stop();
 
             var processClock = Stopwatch.StartNew();
-            var end = await RunWorkers.UntilRunEndsAsync(services, workerOptions, request.Run, null, null, cancellationToken);
+            var end = await RunWorkers.UntilRunEndsAsync(pipeline, request.Run, null, cancellationToken);
             processClock.Stop();
 
             var metrics = end.Metrics!;
@@ -143,7 +144,7 @@ public static class BenchPipelineCommand
             Objects = Enumerable.Range(0, objects).Select(o => new ReferredObject(
                 $"b{o}", $"img{o / ObjectsPerImage}", images[o / ObjectsPerImage],
                 new BinaryMask(Size, Size, Enumerable.Range(0, Size * Size).Select(_ => (byte)random.Next(2)).ToArray()),
-                Enumerable.Range(0, SentencesPerObject).Select(s => new SentenceItem(s, $"object {o} sentence {s}")).ToList())).ToList(),
+                Enumerable.Range(0, SentencesPerObject).Select(s => new Sentence(s, (o * SentencesPerObject) + s, $"object {o} sentence {s}")).ToList())).ToList(),
         };
     }
 }

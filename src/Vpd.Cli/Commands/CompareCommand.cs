@@ -25,11 +25,11 @@ public static class CompareCommand
             {
                 throw new ArgumentException($"run '{duplicate.Key}' is named twice");
             }
-            var clients = storage.Create(parse);
+            using var pipeline = CliPipeline.Create(storage.Create(parse), parse.InvocationConfiguration.Error, Microsoft.Extensions.Logging.LogLevel.Warning);
             var reports = new List<RunReport>();
             foreach (var id in ids)
             {
-                reports.Add(await RunReports.LoadAsync(clients, id, cancellationToken));
+                reports.Add(await RunReports.LoadAsync(pipeline.Storage, id, cancellationToken));
             }
             output.Write(parse.GetValue(json) ? MetricsTable.ToJson(reports) + Environment.NewLine : MetricsTable.Render(reports));
             return ExitCodes.Ok;

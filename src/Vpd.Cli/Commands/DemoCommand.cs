@@ -6,10 +6,9 @@ using Vpd.Core.Refer;
 using Vpd.Core.Synthetic;
 using Vpd.Tools.Training;
 using Vpd.Pipeline.Enqueue;
-using Vpd.Pipeline.Segmentation;
+using Vpd.Pipeline.Hosting;
 using Vpd.Pipeline.Storage;
 using Vpd.Pipeline.Worker;
-using Vpd.Pipeline;
 
 namespace Vpd.Cli.Commands;
 
@@ -36,6 +35,7 @@ public static class DemoCommand
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N referred objects of the val split" };
         var noiseStep = CommonOptions.NoiseStep();
         var noiseSeed = CommonOptions.NoiseSeed();
+        var logLevel = CommonOptions.LogLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
         var trainMinutes = new Option<double>("--train-minutes")
         {
             Description = "When no trained model exists: train the Tiny model on RefShapes for this many minutes first",
@@ -43,7 +43,7 @@ public static class DemoCommand
         };
         var command = new Command("demo", "Run the whole pipeline locally on RefShapes and print the metrics")
         {
-            data, model, segmenter, workers, limit, noiseStep, noiseSeed, trainMinutes,
+            data, model, segmenter, workers, limit, noiseStep, noiseSeed, logLevel, trainMinutes,
         };
         var storage = StorageOptions.AddTo(command);
         command.SetGuardedAction(async (parse, cancellationToken) =>
@@ -51,7 +51,6 @@ public static class DemoCommand
             var io = parse.InvocationConfiguration;
             var output = io.Output;
             var useThreshold = SegmenterChoice.Validate(parse.GetValue(segmenter)) == SegmenterChoice.Threshold;
-            var segmenters = WorkCommand.Segmenters(parse.GetValue(segmenter)!);
             string? modelSpec = parse.GetValue(model);
             if (!useThreshold)
             {
@@ -65,11 +64,19 @@ public static class DemoCommand
                 modelSpec = TrainTinyModel(dataRoot, parse.GetValue(trainMinutes), output, cancellationToken);
             }
 
-            await using var azurite = await LocalAzurite.EnsureAsync(parse, storage, output, cancellationToken);
+            await using var azurite = await LocalAzurite.EnsureAsync(parse, storage, io.Error, StorageRetry.Service, cancellationToken);
+            var host = WorkCommand.Host(device: null);
+            HostDevice.EnsureAvailable(host);
+            var options = new WorkerOptions { Concurrency = Math.Max(1, parse.GetValue(workers)) };
+            using var pipeline = CliPipeline.Create(azurite.Storage, io.Error, parse.GetValue(logLevel), o =>
+            {
+                o.Host = host;
+                o.Worker = options;
+            });
             using var temp = new TempFolder("vpd-demo");
             var description = useThreshold
                 ? ModelDescription.Threshold(new RefShapesOptions().ImageSize)
-                : await ModelDescription.OfModelAsync(modelSpec!, azurite.Storage, cancellationToken);
+                : await ModelDescription.OfModelAsync(modelSpec!, pipeline.Storage, cancellationToken);
             if (useThreshold && modelSpec is null)
             {
                 modelSpec = Path.Combine(temp.Path, "threshold.model");
@@ -84,27 +91,24 @@ public static class DemoCommand
                 NoiseStep = parse.GetValue(noiseStep), NoiseSeed = parse.GetValue(noiseSeed), CodeVersion = EnqueueCommand.CodeVersion,
                 Objects = objects,
             };
-            using var services = new PipelineServices(azurite.Storage, segmenters);
             output.WriteLine($"storage: {azurite.Description}");
             await ConsoleProgress.RunAsync(
                 output,
-                progress => services.Enqueuer.EnqueueAsync(request, new SynchronousProgress<EnqueueProgress>(p => progress.Report(new StageProgress(p.Stage, p.Done, p.Total))), cancellationToken),
-                r => $"enqueued run {run}: {r.ObjectsEnqueued} objects, {request.Objects.Sum(o => o.Sentences.Count)} sentences ({description.Kind})");
+                progress => pipeline.Enqueuer.EnqueueAsync(request, new SynchronousProgress<EnqueueProgress>(p => progress.Report(new StageProgress(p.Stage, p.Done, p.Total))), cancellationToken),
+                r => $"enqueued run {run}: {r.ObjectsEnqueued} objects, {r.SentencesEnqueued} sentences ({description.Kind})");
 
-            var options = new WorkerOptions { Concurrency = Math.Max(1, parse.GetValue(workers)) };
-            var events = new WorkerEventLines(output);
             var end = await ConsoleProgress.RunAsync(
                 output,
                 progress => RunWorkers.UntilRunEndsAsync(
-                    services, options, run, events,
+                    pipeline, run,
                     new SynchronousProgress<SentenceCounts>(c => progress.Report(new StageProgress("sentences", c.Succeeded + c.Failed, c.Expected))),
                     cancellationToken),
-                _ => events.Summary());
+                _ => RunWorkers.Summary(pipeline.Worker));
 
-            var report = await RunReports.LoadAsync(azurite.Storage, run, cancellationToken);
+            var report = await RunReports.LoadAsync(pipeline.Storage, run, cancellationToken);
             output.Write(MetricsTable.Render([report]));
-            output.WriteLine($"masks: {azurite.Storage.Runs.Uri}/{run}/masks/ ({{refId}}-{{sentence}}.png, {description.ImageSize}x{description.ImageSize}); " +
-                             $"per-sentence results: table {azurite.Storage.Names.SamplesTable}, partition {run}");
+            output.WriteLine($"masks: {pipeline.Storage.Runs.MasksFolder(run)} ({{refId}}-{{sentence}}.png, {description.ImageSize}x{description.ImageSize}); " +
+                             $"per-sentence results: table {pipeline.Storage.Samples.TableName}, partition {run}");
             if (azurite.StartedHere)
             {
                 output.WriteLine("Azurite was started by this demo and is stopped now, so its in-memory data goes with it; start Azurite yourself to keep the run.");

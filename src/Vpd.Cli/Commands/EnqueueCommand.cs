@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using Vpd.Cli.Common;
 using Vpd.Core.Contracts;
-using Vpd.Pipeline;
 using Vpd.Pipeline.Enqueue;
-using Vpd.Pipeline.Segmentation;
 
 namespace Vpd.Cli.Commands;
 
@@ -30,30 +28,35 @@ public static class EnqueueCommand
             Description = "With --segmenter threshold: the evaluation size S (a model run takes S from the model)",
             DefaultValueFactory = _ => 64,
         };
-        var device = new Option<string>("--device") { Description = "Device the workers run the model on: cpu or cuda", DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var attention = new Option<string>("--attention")
+        {
+            Description = "Store the cross-attention maps of: none, all, every:K (every K-th object) or refs:ID,ID,... (for pictures)",
+            DefaultValueFactory = _ => AttentionChoice.None,
+        };
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
         dtype.AcceptOnlyFromAmong("float32", "bfloat16");
         var json = CommonOptions.Json();
         var command = new Command("enqueue", "Queue a dataset split for evaluation by the workers (a rerun enqueues only what has no result)")
         {
-            data, dataset, split, run, model, noiseStep, noiseSeed, limit, segmenter, imageSize, device, dtype, json,
+            data, dataset, split, run, model, noiseStep, noiseSeed, limit, segmenter, imageSize, dtype, attention, json,
         };
         var storage = StorageOptions.AddTo(command);
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
-            var output = parse.InvocationConfiguration.Output;
+            var io = parse.InvocationConfiguration;
+            var asJson = parse.GetValue(json);
             var runId = Ids.Validate(parse.GetValue(run)!, "--run");
             var step = parse.GetValue(noiseStep);
             if (step is < 0 or > 999)
             {
                 throw new ArgumentException($"--noise-step {step} must be within 0..999");
             }
-            var clients = storage.Create(parse);
+            AttentionChoice.Parse(parse.GetValue(attention));
+            using var pipeline = CliPipeline.Create(storage.Create(parse), io.Error, Microsoft.Extensions.Logging.LogLevel.Warning);
             var modelSpec = parse.GetValue(model)!;
             var description = SegmenterChoice.Validate(parse.GetValue(segmenter)) == SegmenterChoice.Threshold
                 ? ModelDescription.Threshold(PositiveSize(parse.GetValue(imageSize)))
-                : await ModelDescription.OfModelAsync(modelSpec, clients, cancellationToken);
+                : await ModelDescription.OfModelAsync(modelSpec, pipeline.Storage, cancellationToken);
             var datasetId = Vpd.Core.Refer.ReferDatasetLayout.NormalizeId(parse.GetValue(dataset)!);
             var objects = DatasetObjects.Load(
                 parse.GetValue(data)!.FullName, datasetId, parse.GetValue(split)!, description.ImageSize, parse.GetValue(limit));
@@ -69,21 +72,21 @@ public static class EnqueueCommand
                 ImageSize = description.ImageSize,
                 NoiseStep = step,
                 NoiseSeed = parse.GetValue(noiseSeed),
-                Device = parse.GetValue(device)!,
                 Dtype = parse.GetValue(dtype)!,
+                Attention = parse.GetValue(attention)!,
                 CodeVersion = CodeVersion,
                 Objects = objects,
             };
-            using var services = new PipelineServices(clients, new ThresholdSegmenter.Factory());
+            // With --json the progress and summary go to standard error: standard output holds the JSON alone.
             var result = await ConsoleProgress.RunAsync(
-                output,
-                progress => services.Enqueuer.EnqueueAsync(
+                asJson ? io.Error : io.Output,
+                progress => pipeline.Enqueuer.EnqueueAsync(
                     request, new SynchronousProgress<EnqueueProgress>(p => progress.Report(new StageProgress(p.Stage, p.Done, p.Total))),
                     cancellationToken),
                 r => Summary(request, r));
-            if (parse.GetValue(json))
+            if (asJson)
             {
-                output.WriteLine(System.Text.Json.JsonSerializer.Serialize(result, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                io.Output.WriteLine(System.Text.Json.JsonSerializer.Serialize(result, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
             }
             return ExitCodes.Ok;
         });
@@ -98,7 +101,7 @@ public static class EnqueueCommand
         size is > 0 and <= 4096 ? size : throw new ArgumentException($"--image-size {size} must be within 1..4096");
 
     private static string Summary(EnqueueRequest request, EnqueueResult r) =>
-        $"run {request.Run}: {r.ObjectsEnqueued} objects enqueued, {r.ObjectsSkipped} already done " +
+        $"run {request.Run}: {r.ObjectsEnqueued} objects ({r.SentencesEnqueued} sentences) enqueued, {r.ObjectsSkipped} already done " +
         $"({request.Objects.Sum(o => o.Sentences.Count)} sentences in {request.Objects.Count} objects); " +
         $"images {r.ImagesUploaded} uploaded / {r.ImagesSkipped} unchanged, truth {r.TruthUploaded} / {r.TruthSkipped}; " +
         $"model sha256:{r.ModelSha256}{(r.ManifestExisted ? "; resumed an existing run" : string.Empty)}";

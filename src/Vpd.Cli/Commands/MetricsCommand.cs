@@ -21,7 +21,8 @@ public static class MetricsCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var runId = Ids.Validate(parse.GetValue(run)!, "--run");
-            var report = await RunReports.LoadAsync(storage.Create(parse), runId, cancellationToken);
+            using var pipeline = CliPipeline.Create(storage.Create(parse), parse.InvocationConfiguration.Error, Microsoft.Extensions.Logging.LogLevel.Warning);
+            var report = await RunReports.LoadAsync(pipeline.Storage, runId, cancellationToken);
             output.Write(parse.GetValue(json)
                 ? System.Text.Encoding.UTF8.GetString(report.Metrics.ToUtf8Json()) + Environment.NewLine
                 : MetricsTable.Render([report]));

@@ -27,7 +27,8 @@ public static class WatchCommand
             {
                 throw new ArgumentException($"--interval {seconds} must be within 0.1..3600 seconds");
             }
-            var clients = storage.Create(parse);
+            using var pipeline = CliPipeline.Create(storage.Create(parse), parse.InvocationConfiguration.Error, Microsoft.Extensions.Logging.LogLevel.Warning);
+            var clients = pipeline.Storage;
             var metrics = ConsoleProgress.IsInteractive(output)
                 ? await WatchWithBarAsync(clients, runId, TimeSpan.FromSeconds(seconds), cancellationToken)
                 : await WatchWithLinesAsync(clients, runId, TimeSpan.FromSeconds(seconds), output, cancellationToken);
@@ -38,7 +39,7 @@ public static class WatchCommand
     }
 
     private static async Task<RunMetrics> WatchWithLinesAsync(
-        StorageClients storage, string run, TimeSpan interval, TextWriter output, CancellationToken cancellationToken)
+        PipelineStorage storage, string run, TimeSpan interval, TextWriter output, CancellationToken cancellationToken)
     {
         string? last = null;
         while (true)
@@ -61,7 +62,7 @@ public static class WatchCommand
         }
     }
 
-    private static async Task<RunMetrics> WatchWithBarAsync(StorageClients storage, string run, TimeSpan interval, CancellationToken cancellationToken) =>
+    private static async Task<RunMetrics> WatchWithBarAsync(PipelineStorage storage, string run, TimeSpan interval, CancellationToken cancellationToken) =>
         await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
         {
             var task = context.AddTask($"run {run}");
@@ -83,12 +84,12 @@ public static class WatchCommand
         });
 
     /// <summary>The run's stored metrics, or null before its first aggregation; an unknown run is bad input.</summary>
-    private static async Task<RunMetrics?> NextAsync(StorageClients storage, string run, CancellationToken cancellationToken)
+    private static async Task<RunMetrics?> NextAsync(PipelineStorage storage, string run, CancellationToken cancellationToken)
     {
-        var metrics = await RunReports.LoadMetricsOrNullAsync(storage, run, cancellationToken);
-        if (metrics is null && await Vpd.Pipeline.Processing.ManifestStore.LoadOrNullAsync(storage, run, cancellationToken) is null)
+        var metrics = await storage.Runs.FindMetricsAsync(run, cancellationToken);
+        if (metrics is null && await storage.Runs.FindManifestAsync(run, cancellationToken) is null)
         {
-            throw new ArgumentException($"unknown run '{run}': no {storage.Names.RunsContainer}/{StorageLayout.ManifestBlob(run)}");
+            throw new ArgumentException($"unknown run '{run}': no manifest in {storage.Description}");
         }
         return metrics;
     }

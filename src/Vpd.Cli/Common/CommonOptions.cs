@@ -44,6 +44,13 @@ public static class CommonOptions
             DefaultValueFactory = _ => 1,
         };
 
+    public static Option<Microsoft.Extensions.Logging.LogLevel> LogLevel(Microsoft.Extensions.Logging.LogLevel defaultLevel) =>
+        new("--log-level")
+        {
+            Description = "Least severe log line written to standard error: Debug, Information, Warning, Error or None",
+            DefaultValueFactory = _ => defaultLevel,
+        };
+
     public static Option<string> Segmenter() =>
         new("--segmenter")
         {

@@ -27,7 +27,7 @@ public static class DatasetObjects
             Invariant(r.ImageId),
             dataset.ImagePath(r.ImageId),
             EvalTransform.ResizeTruth(dataset.TruthMask(r.RefId), imageSize),
-            r.Sentences.Select((s, i) => new SentenceItem(i, s.Sent)).ToList())).ToList();
+            r.Sentences.Select((s, i) => new Sentence(i, s.SentId, s.Sent)).ToList())).ToList();
     }
 
     private static string Invariant(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -27,24 +27,25 @@ public sealed class LocalAzurite : IAsyncDisposable
 
     public bool StartedHere => _started is not null;
 
+    /// <param name="log">Where to say that Azurite is being started (the verb's error writer: never its output).</param>
     public static async Task<LocalAzurite> EnsureAsync(
-        ParseResult parse, StorageOptions options, TextWriter output, CancellationToken cancellationToken)
+        ParseResult parse, StorageOptions options, TextWriter log, StorageRetry retry, CancellationToken cancellationToken)
     {
         if (!options.IsDevelopmentStorage(parse))
         {
-            var storage = options.Create(parse);
-            return new LocalAzurite(storage, null, storage.Blobs.Uri.ToString());
+            var storage = options.Create(parse, retry: retry);
+            return new LocalAzurite(storage, null, storage.Description);
         }
         if (await AzuriteProcess.IsReachableAsync(AzuriteProcess.DefaultPorts, cancellationToken))
         {
-            var storage = options.Create(parse);
-            return new LocalAzurite(storage, null, $"{storage.Blobs.Uri} (the Azurite already running)");
+            var storage = options.Create(parse, retry: retry);
+            return new LocalAzurite(storage, null, $"{storage.Description} (the Azurite already running)");
         }
         var launcher = AzuriteProcess.FindLauncher();
-        output.WriteLine($"starting Azurite (in memory, 127.0.0.1:{AzuriteProcess.DefaultPorts.Blob}-{AzuriteProcess.DefaultPorts.Table}) from {launcher}");
+        log.WriteLine($"starting Azurite (in memory, 127.0.0.1:{AzuriteProcess.DefaultPorts.Blob}-{AzuriteProcess.DefaultPorts.Table}) from {launcher}");
         var started = await AzuriteProcess.StartAsync(launcher, AzuriteProcess.DefaultPorts, cancellationToken: cancellationToken);
-        var clients = options.Create(parse, started.ConnectionString);
-        return new LocalAzurite(clients, started, $"{clients.Blobs.Uri} (Azurite started by this command, pid {started.ProcessId}; stopped at the end)");
+        var clients = options.Create(parse, started.ConnectionString, retry);
+        return new LocalAzurite(clients, started, $"{clients.Description} (Azurite started by this command, pid {started.ProcessId}; stopped at the end)");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using Vpd.Model.Checkpoints;
 using Vpd.Model.Config;
+using Vpd.Pipeline.Hosting;
 using Vpd.Pipeline.Segmentation;
 using Vpd.Pipeline.Storage;
 
@@ -18,13 +19,13 @@ public sealed record ModelDescription(string Kind, string ConfigJson, int TokenL
     /// </summary>
     /// <exception cref="FileNotFoundException">The local file does not exist.</exception>
     /// <exception cref="InvalidDataException">Not a VPD model file, or the named blob is missing.</exception>
-    public static async Task<ModelDescription> OfModelAsync(string modelSpec, StorageClients storage, CancellationToken cancellationToken)
+    public static async Task<ModelDescription> OfModelAsync(string modelSpec, PipelineStorage storage, CancellationToken cancellationToken)
     {
         var path = modelSpec;
-        if (modelSpec.StartsWith("sha256:", StringComparison.Ordinal))
+        if (modelSpec.StartsWith(ModelStore.HashPrefix, StringComparison.Ordinal))
         {
-            using var cache = new ModelCache(storage, new ThresholdSegmenter.Factory());
-            path = await cache.FetchAsync(Vpd.Core.Contracts.Ids.ValidateSha256(modelSpec["sha256:".Length..], "--model sha256"), cancellationToken);
+            var sha = Vpd.Core.Contracts.Ids.ValidateSha256(modelSpec[ModelStore.HashPrefix.Length..], "--model sha256");
+            path = await storage.Models.FetchAsync(sha, HostSettings.From(EnvironmentConfiguration.Current).ModelCacheDirectory, cancellationToken);
         }
         else if (!File.Exists(modelSpec))
         {

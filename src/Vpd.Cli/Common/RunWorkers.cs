@@ -1,107 +1,79 @@
 using Vpd.Core.Contracts;
-using Vpd.Pipeline;
-using Vpd.Pipeline.Storage;
+using Vpd.Pipeline.Aggregation;
 using Vpd.Pipeline.Worker;
 
 namespace Vpd.Cli.Common;
 
 /// <summary>How a bounded <c>vpd work</c> ended.</summary>
 /// <param name="Metrics">The run's last aggregation (null when not waiting for a run).</param>
-/// <param name="Drained">The queues were empty while sentences were still pending: nothing left that could finish the run.</param>
-public sealed record WorkEnd(RunMetrics? Metrics, bool Drained);
+public sealed record WorkEnd(RunMetrics? Metrics);
 
 /// <summary>
 /// Runs the local queue workers until a run is accounted for (<c>vpd work --run</c>, <c>vpd demo</c>,
-/// <c>vpd bench pipeline</c>) or until the queues are idle (<c>--until-idle</c>).
+/// <c>vpd bench pipeline</c>), until the queues are idle (<c>--until-idle</c>), or until cancelled.
 /// </summary>
 public static class RunWorkers
 {
     /// <summary>How often the queues are checked.</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Drained checks in a row after which a run with pending sentences is given up on.</summary>
-    private const int DrainedChecksBeforeGivingUp = 8;
-
     /// <summary>
-    /// Works until every expected sentence of <paramref name="run"/> is accounted for. Once the expression
-    /// queues are empty the run is aggregated at once rather than after the aggregator's recheck delay; if
-    /// the queues stay empty with sentences still pending (messages lost, or taken by a worker that died),
-    /// it stops and says so rather than waiting forever.
+    /// Works until <paramref name="run"/> is complete or stalled. While messages are queued the run's stored metrics
+    /// report progress; once the expression queues are empty the run is checked at once rather than after the
+    /// aggregator's recheck delay, and the aggregator's own rule decides when a run that no longer moves is stalled
+    /// (messages lost, or taken by a worker that died).
     /// </summary>
     public static async Task<WorkEnd> UntilRunEndsAsync(
-        PipelineServices services, WorkerOptions options, string run, IProgress<WorkerEvent>? events,
-        IProgress<SentenceCounts>? counts, CancellationToken cancellationToken)
+        CliPipeline pipeline, string run, IProgress<SentenceCounts>? counts, CancellationToken cancellationToken)
     {
         Ids.Validate(run, "--run");
-        await using var workers = Start(services, options, events, cancellationToken);
-        var drainedChecks = 0;
-        long lastAccounted = -1;
+        await using var workers = Start(pipeline, cancellationToken);
+        var check = new AggregateMessage { Run = run };
         while (true)
         {
             await workers.DelayAsync(CheckInterval, cancellationToken);
-            if (await QueueCountAsync(services.Storage, includeAggregate: false, cancellationToken) > 0)
+            if (await pipeline.Storage.QueuedMessagesAsync(includeAggregate: false, cancellationToken) > 0)
             {
-                drainedChecks = 0;
-                if (counts is not null && await RunReports.LoadMetricsOrNullAsync(services.Storage, run, cancellationToken) is { } current)
+                if (counts is not null && await pipeline.Storage.Runs.FindMetricsAsync(run, cancellationToken) is { } current)
                 {
                     counts.Report(current.Counts);
                 }
                 continue;
             }
-            var outcome = await services.Aggregator.AggregateAsync(new AggregateMessage { Run = run }, cancellationToken);
+            var outcome = await pipeline.Aggregator.CheckAsync(check, cancellationToken);
             counts?.Report(outcome.Metrics.Counts);
-            if (outcome.IsComplete)
+            if (outcome.IsFinal)
             {
-                return new WorkEnd(outcome.Metrics, Drained: false);
+                return new WorkEnd(outcome.Metrics);
             }
-            var accounted = outcome.Metrics.Counts.Succeeded + outcome.Metrics.Counts.Failed;
-            drainedChecks = accounted == lastAccounted ? drainedChecks + 1 : 0;
-            lastAccounted = accounted;
-            if (drainedChecks >= DrainedChecksBeforeGivingUp)
-            {
-                return new WorkEnd(outcome.Metrics, Drained: true);
-            }
+            check = outcome.Next!;
         }
     }
 
-    /// <summary>Works until the expression, poison and aggregate queues are empty (delayed aggregate checks included) twice in a row.</summary>
-    public static async Task<WorkEnd> UntilIdleAsync(
-        PipelineServices services, WorkerOptions options, IProgress<WorkerEvent>? events, CancellationToken cancellationToken)
+    /// <summary>Works until the pipeline's queues are empty (delayed aggregate checks included) twice in a row.</summary>
+    public static async Task<WorkEnd> UntilIdleAsync(CliPipeline pipeline, CancellationToken cancellationToken)
     {
-        await using var workers = Start(services, options, events, cancellationToken);
+        await using var workers = Start(pipeline, cancellationToken);
         var emptyChecks = 0;
         while (emptyChecks < 2)
         {
             await workers.DelayAsync(CheckInterval, cancellationToken);
-            emptyChecks = await QueueCountAsync(services.Storage, includeAggregate: true, cancellationToken) == 0 ? emptyChecks + 1 : 0;
+            emptyChecks = await pipeline.Storage.QueuedMessagesAsync(includeAggregate: true, cancellationToken) == 0 ? emptyChecks + 1 : 0;
         }
-        return new WorkEnd(null, Drained: false);
+        return new WorkEnd(null);
     }
 
     /// <summary>Works until <paramref name="cancellationToken"/> is cancelled (Ctrl+C).</summary>
-    public static async Task UntilCancelledAsync(
-        PipelineServices services, WorkerOptions options, IProgress<WorkerEvent>? events, CancellationToken cancellationToken) =>
-        await services.CreateWorker(options, events).RunAsync(cancellationToken);
+    public static Task UntilCancelledAsync(CliPipeline pipeline, CancellationToken cancellationToken) => pipeline.Worker.RunAsync(cancellationToken);
 
-    /// <summary>Messages in the queues, invisible ones (in progress or delayed) included.</summary>
-    public static async Task<long> QueueCountAsync(StorageClients storage, bool includeAggregate, CancellationToken cancellationToken)
-    {
-        var queues = includeAggregate
-            ? new[] { storage.ExpressionsQueue, storage.ExpressionsPoisonQueue, storage.AggregateQueue }
-            : new[] { storage.ExpressionsQueue, storage.ExpressionsPoisonQueue };
-        long total = 0;
-        foreach (var queue in queues)
-        {
-            total += (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
-        }
-        return total;
-    }
+    /// <summary>The closing line of a worker's session.</summary>
+    public static string Summary(LocalQueueWorker worker) =>
+        $"messages: {worker.Handled} handled, {worker.Retried} retried, {worker.Poisoned} poisoned";
 
-    private static RunningWorkers Start(
-        PipelineServices services, WorkerOptions options, IProgress<WorkerEvent>? events, CancellationToken cancellationToken)
+    private static RunningWorkers Start(CliPipeline pipeline, CancellationToken cancellationToken)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        return new RunningWorkers(stop, services.CreateWorker(options, events).RunAsync(stop.Token));
+        return new RunningWorkers(stop, pipeline.Worker.RunAsync(stop.Token));
     }
 
     /// <summary>The worker task; stopped (and awaited, so a message in progress is released) on dispose.</summary>

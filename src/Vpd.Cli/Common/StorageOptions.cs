@@ -50,17 +50,20 @@ public sealed class StorageOptions
     /// <summary>Whether storage is the local Azurite at its default ports (which <c>vpd demo</c> may start).</summary>
     public bool IsDevelopmentStorage(ParseResult parse) => ConnectionString(parse) == DevelopmentConnection;
 
-    /// <summary>Clients for the chosen account; <paramref name="connectionOverride"/> replaces the connection string (an Azurite we started).</summary>
-    public StorageClients Create(ParseResult parse, string? connectionOverride = null)
+    /// <summary>
+    /// Clients for the chosen account; <paramref name="connectionOverride"/> replaces the connection string (an Azurite
+    /// we started). Verbs that answer a person retry briefly (<see cref="StorageRetry.Interactive"/>); workers patiently.
+    /// </summary>
+    public StorageClients Create(ParseResult parse, string? connectionOverride = null, StorageRetry retry = StorageRetry.Interactive)
     {
         var names = parse.GetValue(Prefix) is { Length: > 0 } prefix ? StorageNames.WithPrefix(prefix) : StorageNames.Default;
         if (connectionOverride is not null)
         {
-            return StorageClients.FromConnectionString(connectionOverride, names);
+            return StorageClients.FromConnectionString(connectionOverride, names, retry);
         }
         var connection = ConnectionString(parse);
         return connection is null
-            ? StorageClients.FromAccount(parse.GetValue(Account)!, names: names)
-            : StorageClients.FromConnectionString(connection, names);
+            ? StorageClients.FromAccount(parse.GetValue(Account)!, names: names, retry: retry)
+            : StorageClients.FromConnectionString(connection, names, retry);
     }
 }

@@ -5,11 +5,13 @@ namespace Vpd.Core.Contracts;
 
 /// <summary>
 /// runs/{run}/manifest.json: everything a run's results depend on. Two runs with equal manifests
-/// (apart from run id and creation time) give the same masks.
+/// (apart from run id and creation time) give the same masks on the same kind of device. The device is not
+/// here: it belongs to the host that runs the worker (its configuration), and each result row records it.
 /// </summary>
 public sealed record RunManifest
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>2: the sentence set (<see cref="ObjectsSha256"/>) and the attention choice; the device left for the host.</summary>
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
@@ -35,8 +37,11 @@ public sealed record RunManifest
 
     public required long ExpectedObjects { get; init; }
 
-    /// <summary>"cpu" or "cuda" (what the workers are told to use).</summary>
-    public required string Device { get; init; }
+    /// <summary>SHA-256 of runs/{run}/objects.json, the run's sentence set (<see cref="RunObjects"/>).</summary>
+    public required string ObjectsSha256 { get; init; }
+
+    /// <summary>Which sentences' cross-attention maps the workers store (<see cref="AttentionChoice"/>; "none" by default).</summary>
+    public string Attention { get; init; } = AttentionChoice.None;
 
     /// <summary>"float32" or "bfloat16".</summary>
     public required string Dtype { get; init; }
@@ -68,8 +73,12 @@ public sealed record RunManifest
         Ids.ValidateSha256(Model.Sha256, "model sha256");
         if (SchemaVersion != CurrentSchemaVersion)
         {
-            throw new InvalidDataException($"{source} has schemaVersion {SchemaVersion}, this code reads {CurrentSchemaVersion}");
+            throw new InvalidDataException(
+                $"{source} has schemaVersion {SchemaVersion}, this code reads {CurrentSchemaVersion}" +
+                (SchemaVersion < CurrentSchemaVersion ? ": the run was enqueued by an older vpd; enqueue it again under a new run id" : string.Empty));
         }
+        Ids.ValidateSha256(ObjectsSha256, "objectsSha256");
+        AttentionChoice.Parse(Attention);
         if (ImageSize <= 0 || TokenLength <= 0 || NoiseStep < 0 || ExpectedSentences < 0 || ExpectedObjects < 0)
         {
             throw new InvalidDataException(

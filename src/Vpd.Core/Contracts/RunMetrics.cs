@@ -4,12 +4,13 @@ using System.Text.Json.Serialization;
 namespace Vpd.Core.Contracts;
 
 /// <summary>
-/// runs/{run}/metrics.json, schema version 1 (documented in docs/metrics-schema.md). IoU metrics are
-/// fractions in 0..1 over the succeeded sentences; the counts beside them say how complete they are.
+/// runs/{run}/metrics.json (documented in docs/metrics-schema.md). IoU metrics are fractions in 0..1 over the
+/// succeeded sentences of the run's sentence set; the counts beside them say how complete they are.
 /// </summary>
 public sealed record RunMetrics
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>2: counts only the run's own sentences and reports rows outside its set as <see cref="SentenceCounts.Foreign"/>.</summary>
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
@@ -63,8 +64,11 @@ public sealed record RunMetrics
     }
 }
 
-/// <summary>Sentence counts of a run: pending = expected - succeeded - failed (never below 0).</summary>
-public sealed record SentenceCounts(long Expected, long Succeeded, long Failed, long Pending);
+/// <summary>
+/// Sentence counts of a run. Succeeded and failed count only the run's own sentences (its sentence set);
+/// pending = expected - succeeded - failed; foreign = rows that name the run but are not in its set, kept apart.
+/// </summary>
+public sealed record SentenceCounts(long Expected, long Succeeded, long Failed, long Pending, long Foreign = 0);
 
 /// <summary>Latency percentiles (linear interpolation between closest ranks).</summary>
 public sealed record LatencyPercentiles(double P50, double P90, double P99);

@@ -25,3 +25,15 @@ public sealed record TokenAttention(IReadOnlyList<long> TokenIds, IReadOnlyDicti
         return all.AsSpan(token * side * side, side * side).ToArray();
     }
 }
+
+/// <summary>One referred object to segment.</summary>
+/// <param name="ImageId">The image's id: seeds its noise together with the noise seed.</param>
+/// <param name="Image">The model input (3*S*S floats, CHW, [-1, 1]), produced only when the latents are not cached.</param>
+/// <param name="Sentences">The object's sentences, each segmented on its own unless the options batch them.</param>
+/// <param name="WithAttention">Return each sentence's averaged cross-attention maps too.</param>
+/// <param name="LatentKey">What the clean latents are cached under (default: the image id); give the image's content hash when ids may repeat across datasets.</param>
+/// <param name="NoiseStep">This object's noise step (default: the options').</param>
+/// <param name="NoiseSeed">This object's noise seed (default: the options').</param>
+public sealed record ObjectRequest(
+    string ImageId, Func<float[]> Image, IReadOnlyList<string> Sentences, bool WithAttention = false,
+    string? LatentKey = null, int? NoiseStep = null, long? NoiseSeed = null);

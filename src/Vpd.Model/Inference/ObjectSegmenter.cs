@@ -8,10 +8,11 @@ namespace Vpd.Model.Inference;
 
 /// <summary>
 /// The inference API the queue pipeline and <c>vpd eval</c> share: a model loaded once, then one
-/// referred object at a time -- one image and all its sentences in one call. The image's latents are
-/// computed once and cached per image id; with a noise step T the latents are diffused with
-/// <see cref="ImageNoise"/> drawn from (noise seed, image id), so every sentence of an image sees the
-/// same noise whatever the batch. The sentences then run one at a time unless
+/// referred object at a time -- one image and all its sentences in one call. The image's clean latents
+/// are computed once and cached (by image id, or by a key the caller gives, such as the image's content
+/// hash); with a noise step T they are diffused with <see cref="ImageNoise"/> drawn from (noise seed,
+/// image id), so every sentence of an image sees the same noise whatever the batch, and runs of one model
+/// at several noise steps encode each image once. The sentences then run one at a time unless
 /// <see cref="SegmenterOptions.BatchSentences"/>, so a mask never depends on the grouping.
 /// Thread-safe: calls are serialised on the one model.
 /// </summary>
@@ -96,25 +97,40 @@ public sealed class ObjectSegmenter : IDisposable
     /// The image is only produced on a cache miss, so a caller may pass a loader that decodes the file
     /// lazily.
     /// </summary>
-    public ObjectSegmentation Segment(string imageId, Func<float[]> image, IReadOnlyList<string> sentences, bool withAttention = false)
+    public ObjectSegmentation Segment(string imageId, Func<float[]> image, IReadOnlyList<string> sentences, bool withAttention = false) =>
+        Segment(new ObjectRequest(imageId, image, sentences, withAttention));
+
+    /// <summary>
+    /// Segments one referred object with the request's own noise and latent-cache key where it gives them (a worker
+    /// serving several runs of one model), else the options'.
+    /// </summary>
+    public ObjectSegmentation Segment(ObjectRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var (imageId, image, sentences, withAttention) = (request.ImageId, request.Image, request.Sentences, request.WithAttention);
         ArgumentException.ThrowIfNullOrEmpty(imageId);
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(sentences);
         if (sentences.Count == 0)
         {
-            throw new ArgumentException($"image {imageId}: an object needs at least one sentence", nameof(sentences));
+            throw new ArgumentException($"image {imageId}: an object needs at least one sentence", nameof(request));
+        }
+        var noiseStep = request.NoiseStep ?? Options.NoiseStep;
+        var noiseSeed = request.NoiseSeed ?? Options.NoiseSeed;
+        if (noiseStep is < 0 or >= Diffusion.NoiseSchedule.Steps)
+        {
+            throw new ArgumentException($"noise step must be within 0..{Diffusion.NoiseSchedule.Steps - 1}, got {noiseStep}", nameof(request));
         }
         lock (gate)
         {
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
-            var latents = CachedLatents(imageId, image);
+            var latents = CachedLatents(request.LatentKey ?? imageId, image);
             Tensor? noise = null;
-            if (Options.NoiseStep != 0)
+            if (noiseStep != 0)
             {
                 var shape = latents.shape;
-                noise = ImageNoise.Draw(Options.NoiseSeed, imageId, 1, shape[1], shape[2], shape[3]).to(model.Device);
+                noise = ImageNoise.Draw(noiseSeed, imageId, 1, shape[1], shape[2], shape[3]).to(model.Device);
             }
             var groups = Options.BatchSentences ? [sentences] : sentences.Select(s => (IReadOnlyList<string>)[s]).ToList();
             var masks = new List<BinaryMask>(sentences.Count);
@@ -122,7 +138,7 @@ public sealed class ObjectSegmenter : IDisposable
             foreach (var group in groups)
             {
                 var text = model.EncodeText(group);
-                var result = model.Refer.PredictFromLatents(latents, text, Options.NoiseStep, noise);
+                var result = model.Refer.PredictFromLatents(latents, text, noiseStep, noise);
                 masks.AddRange(ToMasks(result.Masks()));
                 attention?.AddRange(ToAttention(model.TokenIds(group), result.AttentionMaps));
             }
@@ -139,9 +155,9 @@ public sealed class ObjectSegmenter : IDisposable
         }
     }
 
-    private Tensor CachedLatents(string imageId, Func<float[]> load)
+    private Tensor CachedLatents(string key, Func<float[]> load)
     {
-        if (cache.Get(imageId) is { } cached)
+        if (cache.Get(key) is { } cached)
         {
             return cached;
         }
@@ -149,12 +165,12 @@ public sealed class ObjectSegmenter : IDisposable
         var size = ImageSize;
         if (pixels.Length != 3L * size * size)
         {
-            throw new ArgumentException($"image {imageId}: expected 3 x {size} x {size} = {3L * size * size} values, got {pixels.Length}");
+            throw new ArgumentException($"image {key}: expected 3 x {size} x {size} = {3L * size * size} values, got {pixels.Length}");
         }
         // Float32 in: VpdRefer converts the image to the VAE encoder's own type, which stays float32 in bfloat16 models.
         using var input = torch.tensor(pixels, [1, 3, size, size]).to(model.Device);
         var latents = model.Refer.PredictLatents(input).DetachFromDisposeScope();
-        cache.Add(imageId, latents);
+        cache.Add(key, latents);
         return latents;
     }
 

@@ -8,4 +8,7 @@ namespace Vpd.Pipeline.Aggregation;
 public sealed record AggregateOutcome(RunMetrics Metrics, AggregateMessage? Next)
 {
     public bool IsComplete => Metrics.State == RunState.Complete;
+
+    /// <summary>Complete or stalled: no further check will change the state by itself.</summary>
+    public bool IsFinal => Next is null;
 }

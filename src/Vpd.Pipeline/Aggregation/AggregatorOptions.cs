@@ -6,6 +6,9 @@ public sealed record AggregatorOptions
     /// <summary>Visibility delay of the re-enqueued vpd-aggregate message (whole seconds: the queue service drops fractions).</summary>
     public TimeSpan RecheckDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Checks in a row without a newly accounted sentence after which the run is recorded as stalled.</summary>
+    /// <summary>
+    /// Checks in a row without a newly accounted sentence after which a run is recorded as stalled: the one rule for
+    /// "stalled", used by the Functions app's checks and by <c>vpd work --run</c> alike.
+    /// </summary>
     public int MaxChecksWithoutProgress { get; init; } = 20;
 }

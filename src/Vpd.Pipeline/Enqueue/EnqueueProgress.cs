@@ -5,6 +5,7 @@ namespace Vpd.Pipeline.Enqueue;
 public sealed record EnqueueProgress(string Stage, int Done, int Total);
 
 /// <summary>What an enqueue did.</summary>
+/// <param name="SentencesEnqueued">Sentences in the messages sent: on a rerun, exactly those without a result.</param>
 public sealed record EnqueueResult(
     string ManifestSha256,
     string ModelSha256,
@@ -14,4 +15,5 @@ public sealed record EnqueueResult(
     int TruthUploaded,
     int TruthSkipped,
     int ObjectsEnqueued,
-    int ObjectsSkipped);
+    int ObjectsSkipped,
+    long SentencesEnqueued);

@@ -27,9 +27,10 @@ public sealed record EnqueueRequest
 
     public required long NoiseSeed { get; init; }
 
-    public string Device { get; init; } = "cpu";
-
     public string Dtype { get; init; } = "float32";
+
+    /// <summary>Which objects' attention maps the workers store (<see cref="AttentionChoice"/>).</summary>
+    public string Attention { get; init; } = AttentionChoice.None;
 
     public required string CodeVersion { get; init; }
 

@@ -3,10 +3,7 @@ using Vpd.Core.Masks;
 
 namespace Vpd.Pipeline.Enqueue;
 
-/// <summary>
-/// One referred object to evaluate: the dataset reader's output, reduced to what the pipeline needs.
-/// </summary>
-/// <param name="ImagePath">Local image file (JPEG), uploaded as-is to inputs/{dataset}/images/{imageId}.jpg.</param>
+/// <summary>One referred object to evaluate, as the dataset reader gives it.</summary>
+/// <param name="ImagePath">Local image file, uploaded as-is.</param>
 /// <param name="Truth">Ground truth at the evaluation resolution S x S.</param>
-public sealed record ReferredObject(
-    string RefId, string ImageId, string ImagePath, BinaryMask Truth, IReadOnlyList<SentenceItem> Sentences);
+public sealed record ReferredObject(string RefId, string ImageId, string ImagePath, BinaryMask Truth, IReadOnlyList<Sentence> Sentences);

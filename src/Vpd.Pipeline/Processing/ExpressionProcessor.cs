@@ -1,23 +1,23 @@
 using System.Diagnostics;
-using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Vpd.Core.Contracts;
-using Vpd.Core.Masks;
 using Vpd.Core.Metrics;
+using Vpd.Pipeline.Hosting;
 using Vpd.Pipeline.Segmentation;
 using Vpd.Pipeline.Storage;
 
 namespace Vpd.Pipeline.Processing;
 
 /// <summary>
-/// Handles one vpd-expressions message: reads the run's manifest, the image and the truth mask,
-/// segments all sentences of the object in one call, writes one mask PNG and one VpdSamples row per
-/// sentence. Bad input (malformed message, unknown run, missing or corrupt image or truth, empty
-/// sentence) is recorded as failed rows and the message completes; anything else (storage errors,
-/// segmenter faults) throws so that the queue retries it. Every write is an overwrite of a name
-/// derived from the message, so processing a message twice changes nothing.
+/// Handles one vpd-expressions message: reads the run's manifest and sentence set, the image and the truth mask,
+/// segments the object's sentences in one call, writes one mask PNG (and attention blob when the run asked for it)
+/// and one result row per sentence. Bad input (malformed message, unknown run, a sentence outside the run's set,
+/// missing, corrupt or truncated inputs, an unusable model, an empty sentence) is recorded as failed rows and the
+/// message completes; anything else (storage errors, segmenter faults) throws so that the queue retries it. Every
+/// write is an overwrite of a name derived from the message, so processing a message twice changes nothing.
 /// </summary>
-public sealed class ExpressionProcessor(
-    StorageClients storage, ManifestStore manifests, InputStore inputs, ModelCache models, FailureRecorder failures, TimeProvider time)
+public sealed partial class ExpressionProcessor(
+    PipelineStorage storage, ModelCache models, MessageFailures failures, HostSettings host, TimeProvider time, ILogger<ExpressionProcessor> logger)
 {
     /// <summary>The Functions entry point: the message text as the queue trigger binds it.</summary>
     /// <param name="dequeueCount">Delivery attempt (1 on first delivery), stored on rows for diagnosis.</param>
@@ -31,106 +31,145 @@ public sealed class ExpressionProcessor(
         catch (Exception e) when (e is InvalidDataException or InvalidIdException)
         {
             var reason = $"malformed message: {e.Message}";
-            var rows = await failures.RecordAsync(messageText, reason, keepSucceeded: false, cancellationToken);
+            var rows = await failures.RecordAsync(messageText, reason, keepSucceeded: false, dequeueCount, cancellationToken);
+            LogMalformed(reason, dequeueCount);
             return new ProcessOutcome(0, rows, reason);
         }
         return await ProcessAsync(message, dequeueCount, cancellationToken);
     }
 
-    /// <summary>Processes a message built in code (e.g. in-process evaluation through the same path).</summary>
+    /// <summary>Processes a message built in code.</summary>
     /// <exception cref="InvalidIdException">The message's ids are invalid (a caller's bug, not input to record).</exception>
     /// <exception cref="InvalidDataException">The message has no or repeated sentence indexes.</exception>
     public async Task<ProcessOutcome> ProcessAsync(ExpressionMessage message, long dequeueCount, CancellationToken cancellationToken)
     {
         message.Validate();
+        var clock = Stopwatch.StartNew();
+        ProcessOutcome outcome;
         try
         {
-            return await SegmentAndRecordAsync(message, dequeueCount, cancellationToken);
+            outcome = await SegmentAndRecordAsync(message, dequeueCount, cancellationToken);
         }
         catch (Exception e) when (e is InvalidDataException or InvalidIdException)
         {
-            // Bad input: unknown run, invalid manifest, missing or corrupt image, truth or model file.
             var now = time.GetUtcNow();
             var rows = message.Sentences
-                .Select(s => WithAttempt(SampleRows.Failed(message.Run, message.RefId, s.Index, message.ImageId, e.Message, now), dequeueCount))
+                .Select(s => SampleRow.Failed(message.Run, message.RefId, s.Index, s, message.ImageId, e.Message, now, dequeueCount))
                 .ToList();
-            await FailureRecorder.UpsertAllAsync(storage.Samples, rows, cancellationToken);
-            return new ProcessOutcome(0, rows.Count, e.Message);
+            await storage.Samples.UpsertAsync(rows, cancellationToken);
+            outcome = new ProcessOutcome(0, rows.Count, e.Message);
         }
+        LogProcessed(message.Run, message.RefId, message.Sentences.Count, outcome.Succeeded, outcome.Failed, clock.ElapsedMilliseconds, dequeueCount, outcome.Error);
+        return outcome;
     }
 
     private async Task<ProcessOutcome> SegmentAndRecordAsync(ExpressionMessage message, long dequeueCount, CancellationToken cancellationToken)
     {
-        var (manifest, _) = await manifests.GetAsync(message.Run, cancellationToken);
+        var stored = await storage.Runs.GetManifestAsync(message.Run, cancellationToken);
+        var manifest = stored.Manifest;
         if (manifest.Dataset != message.Dataset)
         {
             throw new InvalidDataException(
                 $"message for refId '{message.RefId}' names dataset '{message.Dataset}' but run '{message.Run}' evaluates '{manifest.Dataset}'");
         }
+        var expected = await ExpectedObjectAsync(stored, message, cancellationToken);
+        if (expected.ImageId != message.ImageId || expected.ImageSha256 != message.ImageSha256 || expected.TruthSha256 != message.TruthSha256)
+        {
+            // Not the run's message, yet its rows would take the run's own keys: kept apart, the run's sentences stay pending.
+            var reason =
+                $"message for run '{message.Run}' refId '{message.RefId}' names other inputs (image '{message.ImageId}' {message.ImageSha256[..12]}, " +
+                $"truth {message.TruthSha256[..12]}) than the run declared (image '{expected.ImageId}' {expected.ImageSha256[..12]}, truth {expected.TruthSha256[..12]})";
+            await storage.Samples.RecordMalformedAsync(message.ToJson(), reason, time.GetUtcNow(), cancellationToken);
+            return new ProcessOutcome(0, 0, reason);
+        }
         var size = manifest.ImageSize;
-        var (image, truth) = await inputs.ReadAsync(message, size, cancellationToken);
+        var (image, truth) = await storage.Inputs.ReadAsync(message, size, cancellationToken);
 
-        var usable = message.Sentences.Where(s => !string.IsNullOrWhiteSpace(s.Text)).ToList();
-        var empty = message.Sentences.Where(s => string.IsNullOrWhiteSpace(s.Text)).ToList();
-        IReadOnlyList<BinaryMask> masks = [];
+        // The run's own sentence set says what each index is; an index it does not have is not this run's to segment.
+        var now = time.GetUtcNow();
+        var failed = new List<SampleRow>();
+        var usable = new List<Sentence>();
+        foreach (var sentence in message.Sentences)
+        {
+            var declared = expected.Sentences.FirstOrDefault(s => s.Index == sentence.Index);
+            var reason = declared is null
+                ? $"sentence {sentence.Index} of refId '{message.RefId}' is not in run '{message.Run}''s sentence set"
+                : string.IsNullOrWhiteSpace(declared.Text) ? $"sentence {sentence.Index} of refId '{message.RefId}' is empty" : null;
+            if (reason is null)
+            {
+                usable.Add(declared!);
+            }
+            else
+            {
+                failed.Add(SampleRow.Failed(message.Run, message.RefId, sentence.Index, declared ?? sentence, message.ImageId, reason, now, dequeueCount));
+            }
+        }
+
+        IReadOnlyList<SegmentedSentence> results = [];
         double msPerSentence = 0;
         if (usable.Count > 0)
         {
             var segmenter = await models.GetAsync(manifest, cancellationToken);
             var clock = Stopwatch.StartNew();
-            masks = segmenter.Segment(manifest, message.ImageId, image, usable.Select(s => s.Text).ToList(), cancellationToken);
+            var input = new ImageInput(message.ImageId, $"{message.Dataset}/{message.ImageSha256}", image);
+            results = segmenter.Segment(manifest, input, usable, message.StoreAttention, cancellationToken);
             msPerSentence = clock.Elapsed.TotalMilliseconds / usable.Count;
-            CheckMasks(masks, usable.Count, size, manifest);
+            CheckResults(results, usable, size, manifest);
         }
 
-        var now = time.GetUtcNow();
-        var rows = new List<TableEntity>();
+        now = time.GetUtcNow();
+        var rows = new List<SampleRow>(failed);
         var uploads = new List<Task>();
-        for (var i = 0; i < usable.Count; i++)
+        foreach (var result in results)
         {
-            var sentence = usable[i];
-            var maskName = StorageLayout.MaskBlob(message.Run, message.RefId, sentence.Index);
-            uploads.Add(storage.Runs.GetBlobClient(maskName).UploadAsync(
-                new BinaryData(MaskPng.Encode(masks[i])), overwrite: true, cancellationToken));
-            var counts = IouCounts.Compute(masks[i], truth);
-            rows.Add(WithAttempt(
-                SampleRows.Succeeded(message.Run, message.RefId, sentence.Index, message.ImageId, counts, msPerSentence, maskName, now),
-                dequeueCount));
-        }
-        foreach (var sentence in empty)
-        {
-            rows.Add(WithAttempt(
-                SampleRows.Failed(message.Run, message.RefId, sentence.Index, message.ImageId,
-                    $"sentence {sentence.Index} of refId '{message.RefId}' is empty", now),
-                dequeueCount));
+            var id = new SampleId(message.RefId, result.Sentence.Index);
+            uploads.Add(storage.Runs.WriteMaskAsync(message.Run, id, result.Mask, cancellationToken));
+            if (result.Attention is { } attention)
+            {
+                uploads.Add(storage.Runs.WriteAttentionAsync(message.Run, id, attention, cancellationToken));
+            }
+            rows.Add(SampleRow.Succeeded(
+                message.Run, message.RefId, message.ImageId, result.Sentence, IouCounts.Compute(result.Mask, truth), msPerSentence, now,
+                dequeueCount, host.Device, hasAttention: result.Attention is not null));
         }
         // Masks first: a row claims its mask exists.
         await Task.WhenAll(uploads);
-        await FailureRecorder.UpsertAllAsync(storage.Samples, rows, cancellationToken);
-        return new ProcessOutcome(usable.Count, empty.Count, empty.Count > 0 ? "empty sentence" : null);
+        await storage.Samples.UpsertAsync(rows, cancellationToken);
+        return new ProcessOutcome(results.Count, failed.Count, failed.Count > 0 ? failed[0].Error : null);
+    }
+
+    /// <summary>The object as the run declared it; a refId the run does not have gets failed rows outside the run's set.</summary>
+    private async Task<RunObject> ExpectedObjectAsync(StoredManifest stored, ExpressionMessage message, CancellationToken cancellationToken)
+    {
+        var objects = await storage.Runs.GetObjectsAsync(stored, cancellationToken);
+        return objects.Objects.FirstOrDefault(o => o.RefId == message.RefId)
+            ?? throw new InvalidDataException($"refId '{message.RefId}' is not in run '{message.Run}''s sentence set");
     }
 
     /// <summary>A segmenter that breaks its contract is a bug, not bad input: it throws so the message retries and is seen.</summary>
-    private static void CheckMasks(IReadOnlyList<BinaryMask> masks, int expected, int size, RunManifest manifest)
+    private static void CheckResults(IReadOnlyList<SegmentedSentence> results, IReadOnlyList<Sentence> asked, int size, RunManifest manifest)
     {
-        if (masks.Count != expected)
+        if (results.Count != asked.Count || results.Select(r => r.Sentence.Index).Order().SequenceEqual(asked.Select(s => s.Index).Order()) is false)
         {
             throw new InvalidOperationException(
-                $"segmenter for model {manifest.Model.Sha256} returned {masks.Count} masks for {expected} sentences");
+                $"segmenter for model {manifest.Model.Sha256} returned results for sentences [{string.Join(", ", results.Select(r => r.Sentence.Index))}], " +
+                $"asked for [{string.Join(", ", asked.Select(s => s.Index))}]");
         }
-        foreach (var mask in masks)
+        if (results.FirstOrDefault(r => r.Mask.Width != size || r.Mask.Height != size) is { } wrong)
         {
-            if (mask.Width != size || mask.Height != size)
-            {
-                throw new InvalidOperationException(
-                    $"segmenter for model {manifest.Model.Sha256} returned a {mask.Width}x{mask.Height} mask, expected {size}x{size}");
-            }
+            throw new InvalidOperationException(
+                $"segmenter for model {manifest.Model.Sha256} returned a {wrong.Mask.Width}x{wrong.Mask.Height} mask, expected {size}x{size}");
         }
     }
 
-    private static TableEntity WithAttempt(TableEntity row, long dequeueCount)
-    {
-        row["DequeueCount"] = dequeueCount;
-        return row;
-    }
+    [LoggerMessage(EventId = 200, EventName = "ExpressionProcessed", Level = LogLevel.Information,
+        Message = "run {Run} ref {RefId}: {Sentences} sentences, {Succeeded} succeeded, {Failed} failed in {Ms} ms (delivery {DequeueCount}){Error}")]
+    private partial void LogProcessedCore(string run, string refId, int sentences, int succeeded, int failed, long ms, long dequeueCount, string error);
+
+    private void LogProcessed(string run, string refId, int sentences, int succeeded, int failed, long ms, long dequeueCount, string? error) =>
+        LogProcessedCore(run, refId, sentences, succeeded, failed, ms, dequeueCount, error is null ? string.Empty : $": {error}");
+
+    [LoggerMessage(EventId = 201, EventName = "MalformedMessage", Level = LogLevel.Warning,
+        Message = "unreadable vpd-expressions message recorded as failed (delivery {DequeueCount}): {Reason}")]
+    private partial void LogMalformed(string reason, long dequeueCount);
 }

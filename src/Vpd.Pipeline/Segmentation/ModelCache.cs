@@ -1,39 +1,23 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using Azure;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Vpd.Core.Contracts;
+using Vpd.Pipeline.Hosting;
 using Vpd.Pipeline.Storage;
 
 namespace Vpd.Pipeline.Segmentation;
 
 /// <summary>
-/// Keeps one segmenter per model (keyed by the model file's SHA-256) for the life of the process, so
-/// a worker loads a model once and keeps it warm. Model files come from the models container into a
-/// local folder (<c>VPD_MODEL_CACHE</c>, default a folder under the temp dir) and are verified against
-/// their hash before use.
+/// Keeps one segmenter per model (keyed by the model file's SHA-256) for the life of the process, so a worker loads a
+/// model once and keeps it warm. Model files come from the models container into the host's model cache folder and
+/// are verified against their hash before use.
 /// </summary>
-public sealed class ModelCache : IDisposable
+public sealed partial class ModelCache(ModelStore models, ISegmenterFactory factory, HostSettings host, ILogger<ModelCache> logger) : IDisposable
 {
-    private readonly StorageClients _storage;
-    private readonly ISegmenterFactory _factory;
     private readonly ConcurrentDictionary<string, Lazy<Task<ISegmenter>>> _segmenters = new(StringComparer.Ordinal);
 
-    public ModelCache(StorageClients storage, ISegmenterFactory factory, string? cacheDirectory = null)
-    {
-        _storage = storage;
-        _factory = factory;
-        CacheDirectory = cacheDirectory ?? DefaultDirectory();
-    }
-
-    public string CacheDirectory { get; }
-
-    public static string DefaultDirectory() =>
-        Environment.GetEnvironmentVariable("VPD_MODEL_CACHE") is { Length: > 0 } fromEnv
-            ? fromEnv
-            : Path.Combine(Path.GetTempPath(), "vpd-model-cache");
-
     /// <summary>The segmenter for the manifest's model, loading it on first use; concurrent callers share one load.</summary>
-    /// <exception cref="InvalidDataException">The model blob is missing, or its content does not match its hash.</exception>
+    /// <exception cref="InvalidDataException">The model blob is missing, does not match its hash, or is not a usable model.</exception>
     public async Task<ISegmenter> GetAsync(RunManifest manifest, CancellationToken cancellationToken)
     {
         var sha = Ids.ValidateSha256(manifest.Model.Sha256, "model sha256");
@@ -53,52 +37,25 @@ public sealed class ModelCache : IDisposable
 
     private async Task<ISegmenter> LoadAsync(RunManifest manifest, CancellationToken cancellationToken)
     {
-        var file = await FetchAsync(manifest.Model.Sha256, cancellationToken);
-        return _factory.Create(manifest, file);
-    }
-
-    /// <summary>The verified local path of model <paramref name="sha256"/>, downloading it when absent.</summary>
-    public async Task<string> FetchAsync(string sha256, CancellationToken cancellationToken)
-    {
-        var blobName = StorageLayout.ModelBlob(sha256);
-        Directory.CreateDirectory(CacheDirectory);
-        var path = Path.Combine(CacheDirectory, blobName);
-        if (File.Exists(path) && await Sha256OfFileAsync(path, cancellationToken) == sha256)
-        {
-            return path;
-        }
-        var partial = $"{path}.{Guid.NewGuid():N}.partial";
+        var clock = Stopwatch.StartNew();
+        var file = await models.FetchAsync(manifest.Model.Sha256, host.ModelCacheDirectory, cancellationToken);
         try
         {
-            try
-            {
-                await _storage.Models.GetBlobClient(blobName).DownloadToAsync(partial, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                throw new InvalidDataException(
-                    $"model blob {_storage.Names.ModelsContainer}/{blobName} not found: upload it with `vpd enqueue --model FILE`", e);
-            }
-            var actual = await Sha256OfFileAsync(partial, cancellationToken);
-            if (actual != sha256)
-            {
-                throw new InvalidDataException(
-                    $"model blob {_storage.Names.ModelsContainer}/{blobName} has SHA-256 {actual}, not the {sha256} its name promises");
-            }
-            File.Move(partial, path, overwrite: true);
-            return path;
+            // Loading is CPU- or GPU-bound: off the caller's thread so a host's other invocations keep moving.
+            var segmenter = await Task.Run(() => factory.Create(manifest, file, host), cancellationToken);
+            LogLoaded(manifest.Model.Sha256, manifest.Model.Kind, host.Device, manifest.Dtype, clock.ElapsedMilliseconds);
+            return segmenter;
         }
-        finally
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or NotSupportedException)
         {
-            File.Delete(partial);
+            // A model that cannot be used is bad input of every run that names it: say which model.
+            throw new InvalidDataException($"model {manifest.Model.Sha256} ({manifest.Model.Kind}) cannot be used: {e.Message}", e);
         }
     }
 
-    public static async Task<string> Sha256OfFileAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
-    }
+    [LoggerMessage(EventId = 100, EventName = "ModelLoaded", Level = LogLevel.Information,
+        Message = "loaded model {ModelSha256} ({Kind}) on {Device} in {Dtype} in {Ms} ms")]
+    private partial void LogLoaded(string modelSha256, string kind, string device, string dtype, long ms);
 
     public void Dispose()
     {

@@ -1,66 +1,53 @@
 using Vpd.Core.Contracts;
 using Vpd.Core.Imaging;
-using Vpd.Core.Masks;
 using Vpd.Model;
 using Vpd.Model.Checkpoints;
 using Vpd.Model.Inference;
+using Vpd.Pipeline.Hosting;
 
 namespace Vpd.Pipeline.Segmentation;
 
 /// <summary>
-/// Serves runs of a VPD model file through <see cref="ObjectSegmenter"/>, the same inference code
-/// <c>vpd eval</c> uses, so the queue pipeline and in-process evaluation give identical masks.
+/// Serves runs of a VPD model file through <see cref="ObjectSegmenter"/>, the same inference code <c>vpd eval</c>
+/// uses, so the queue pipeline and in-process evaluation give identical masks. The device is the host's, the dtype
+/// the run's.
 /// </summary>
 public sealed class ModelSegmenterFactory : ISegmenterFactory
 {
     /// <summary>Loads the model once (the <see cref="ModelCache"/> calls this once per model hash and process).</summary>
-    public ISegmenter Create(RunManifest manifest, string modelFile)
+    public ISegmenter Create(RunManifest manifest, string modelFile, HostSettings host)
     {
-        var options = SegmenterOptions.Parse(manifest.Device, manifest.Dtype);
-        var model = VpdModelFile.LoadForInference(modelFile, options.Device, options.DType);
-        return new ModelSegmenter(model, options);
+        var options = SegmenterOptions.Parse(host.Device, manifest.Dtype) with { BatchSentences = host.BatchSentences };
+        return new ModelSegmenter(ObjectSegmenter.Load(modelFile, options));
     }
 
     /// <summary>
-    /// One loaded model shared by every run of that model in this process. The noise step and seed are
-    /// per run (a noise-step sweep is several runs of one model), so each (step, seed) gets its own
-    /// <see cref="ObjectSegmenter"/> over the shared weights. One lock: the model's attention capture
-    /// has per-forward state, and a GPU gains nothing from interleaving two objects.
+    /// One loaded model shared by every run of that model in this process: each call brings its run's noise step and
+    /// seed, and the clean latents are cached by image content, so runs of several noise steps encode an image once.
     /// </summary>
-    private sealed class ModelSegmenter(VpdModel model, SegmenterOptions baseOptions) : ISegmenter, IDisposable
+    private sealed class ModelSegmenter(ObjectSegmenter segmenter) : ISegmenter, IDisposable
     {
-        private readonly Dictionary<(int Step, long Seed), ObjectSegmenter> _byNoise = [];
-        private readonly Lock _gate = new();
-
-        public IReadOnlyList<BinaryMask> Segment(
-            RunManifest manifest, string imageId, RgbImage image, IReadOnlyList<string> sentences,
-            CancellationToken cancellationToken)
+        public IReadOnlyList<SegmentedSentence> Segment(
+            RunManifest manifest, ImageInput image, IReadOnlyList<Sentence> sentences, bool withAttention, CancellationToken cancellationToken)
         {
-            if (manifest.ImageSize != model.Config.Refer.ImageSize)
+            if (manifest.ImageSize != segmenter.ImageSize)
             {
                 throw new InvalidDataException(
-                    $"run '{manifest.Run}' expects {manifest.ImageSize} px masks but the model segments at {model.Config.Refer.ImageSize} px");
+                    $"run '{manifest.Run}' expects {manifest.ImageSize} px masks but model {manifest.Model.Sha256} segments at {segmenter.ImageSize} px");
             }
-            lock (_gate)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var key = (manifest.NoiseStep, manifest.NoiseSeed);
-                if (!_byNoise.TryGetValue(key, out var segmenter))
-                {
-                    segmenter = new ObjectSegmenter(model, baseOptions with { NoiseStep = key.NoiseStep, NoiseSeed = key.NoiseSeed });
-                    _byNoise[key] = segmenter;
-                }
-                return segmenter.Segment(imageId, image, sentences).Masks;
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            var size = segmenter.ImageSize;
+            var result = segmenter.Segment(new ObjectRequest(
+                image.Id,
+                () => EvalTransform.Normalize(EvalTransform.ResizeImage(image.Pixels, size)),
+                [.. sentences.Select(s => s.Text)],
+                withAttention,
+                LatentKey: image.ContentKey,
+                NoiseStep: manifest.NoiseStep,
+                NoiseSeed: manifest.NoiseSeed));
+            return [.. sentences.Select((sentence, i) => new SegmentedSentence(sentence, result.Masks[i]))];
         }
 
-        public void Dispose()
-        {
-            foreach (var segmenter in _byNoise.Values)
-            {
-                segmenter.Dispose();
-            }
-            model.Dispose();
-        }
+        public void Dispose() => segmenter.Dispose();
     }
 }

@@ -3,26 +3,29 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Azure.Storage.Queues.Specialized;
 
 namespace Vpd.Pipeline.Storage;
 
 /// <summary>
-/// The blob, queue and table clients of one storage account, with the pipeline's names. Queue clients
-/// always use base64 message encoding, the Functions queue extension's default, so messages written by
-/// <c>vpd enqueue</c> are readable by the Functions host and the other way round.
+/// The blob, queue and table clients of one storage account, with the pipeline's names. Only the storage gateway
+/// (<see cref="PipelineStorage"/>) and the local worker use them. Queue clients send base64, the Functions queue
+/// extension's encoding; the local worker receives raw bodies and decodes them itself, so that a body that is not
+/// base64 is recorded with that reason instead of being skipped.
 /// </summary>
-/// <remarks>
-/// Azurite rejects the API version these SDKs send unless started with <c>--skipApiVersionCheck</c>.
-/// </remarks>
+/// <remarks>Azurite rejects the API version these SDKs send unless started with <c>--skipApiVersionCheck</c>.</remarks>
 public sealed class StorageClients
 {
-    private StorageClients(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, StorageNames names)
+    private readonly QueueServiceClient _rawQueues;
+
+    private StorageClients(
+        BlobServiceClient blobs, QueueServiceClient queues, QueueServiceClient rawQueues, TableServiceClient tables, StorageNames names, string description)
     {
         Blobs = blobs;
         Queues = queues;
+        _rawQueues = rawQueues;
         Tables = tables;
         Names = names;
+        Description = description;
     }
 
     public BlobServiceClient Blobs { get; }
@@ -33,40 +36,35 @@ public sealed class StorageClients
 
     public StorageNames Names { get; }
 
-    public BlobContainerClient Inputs => Blobs.GetBlobContainerClient(Names.InputsContainer);
+    /// <summary>The account as a person recognises it (endpoint), for messages; never holds a key.</summary>
+    public string Description { get; }
 
-    public BlobContainerClient Models => Blobs.GetBlobContainerClient(Names.ModelsContainer);
+    /// <summary>A queue of this account that sends and receives base64 bodies.</summary>
+    public QueueClient Queue(string name) => Queues.GetQueueClient(name);
 
-    public BlobContainerClient Runs => Blobs.GetBlobContainerClient(Names.RunsContainer);
-
-    public QueueClient ExpressionsQueue => Queues.GetQueueClient(Names.ExpressionsQueue);
-
-    public QueueClient ExpressionsPoisonQueue => Queues.GetQueueClient(Names.ExpressionsPoisonQueue);
-
-    public QueueClient AggregateQueue => Queues.GetQueueClient(Names.AggregateQueue);
-
-    public QueueClient AggregatePoisonQueue => Queues.GetQueueClient(Names.AggregatePoisonQueue);
-
-    public TableClient Samples => Tables.GetTableClient(Names.SamplesTable);
-
-    public TableClient RunsTable => Tables.GetTableClient(Names.RunsTable);
+    /// <summary>The same queue without message encoding: receives bodies exactly as stored.</summary>
+    public QueueClient RawQueue(string name) => _rawQueues.GetQueueClient(name);
 
     /// <summary>Clients from a connection string (Azurite's or a real account's).</summary>
-    public static StorageClients FromConnectionString(string connectionString, StorageNames? names = null)
+    public static StorageClients FromConnectionString(string connectionString, StorageNames? names = null, StorageRetry retry = StorageRetry.Service)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var blobs = new BlobServiceClient(connectionString, Configure(new BlobClientOptions(), retry));
         return new StorageClients(
-            new BlobServiceClient(connectionString),
-            new QueueServiceClient(connectionString, QueueOptions()),
-            new TableServiceClient(connectionString),
-            names ?? StorageNames.Default);
+            blobs,
+            new QueueServiceClient(connectionString, QueueOptions(retry, QueueMessageEncoding.Base64)),
+            new QueueServiceClient(connectionString, QueueOptions(retry, QueueMessageEncoding.None)),
+            new TableServiceClient(connectionString, Configure(new TableClientOptions(), retry)),
+            names ?? StorageNames.Default,
+            blobs.Uri.GetLeftPart(UriPartial.Path));
     }
 
     /// <summary>
-    /// Clients for <c>https://{account}.{blob|queue|table}.core.windows.net</c> with Azure AD
-    /// (<see cref="DefaultAzureCredential"/> unless a credential is given): no keys in settings.
+    /// Clients for <c>https://{account}.{blob|queue|table}.core.windows.net</c> with Azure AD (<see cref="DefaultAzureCredential"/>
+    /// unless a credential is given): no keys in settings.
     /// </summary>
-    public static StorageClients FromAccount(string accountName, TokenCredential? credential = null, StorageNames? names = null)
+    public static StorageClients FromAccount(
+        string accountName, TokenCredential? credential = null, StorageNames? names = null, StorageRetry retry = StorageRetry.Service)
     {
         if (string.IsNullOrEmpty(accountName) || accountName.Length is < 3 or > 24 ||
             !accountName.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)))
@@ -75,59 +73,28 @@ public sealed class StorageClients
                 $"storage account name '{accountName}' is invalid: 3..24 lowercase letters or digits", nameof(accountName));
         }
         credential ??= new DefaultAzureCredential();
+        var blobs = new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential, Configure(new BlobClientOptions(), retry));
         return new StorageClients(
-            new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential),
-            new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential, QueueOptions()),
-            new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential),
-            names ?? StorageNames.Default);
+            blobs,
+            new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential, QueueOptions(retry, QueueMessageEncoding.Base64)),
+            new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential, QueueOptions(retry, QueueMessageEncoding.None)),
+            new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential, Configure(new TableClientOptions(), retry)),
+            names ?? StorageNames.Default,
+            $"storage account {accountName} ({blobs.Uri})");
     }
 
-    /// <summary>Creates every container, queue and table that does not exist yet.</summary>
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
-    {
-        foreach (var container in new[] { Inputs, Models, Runs })
-        {
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        }
-        foreach (var queue in new[] { ExpressionsQueue, ExpressionsPoisonQueue, AggregateQueue, AggregatePoisonQueue })
-        {
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        }
-        await Samples.CreateIfNotExistsAsync(cancellationToken);
-        await RunsTable.CreateIfNotExistsAsync(cancellationToken);
-    }
+    private static QueueClientOptions QueueOptions(StorageRetry retry, QueueMessageEncoding encoding) =>
+        Configure(new QueueClientOptions { MessageEncoding = encoding }, retry);
 
-    private static QueueClientOptions QueueOptions()
+    private static T Configure<T>(T options, StorageRetry retry) where T : ClientOptions
     {
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        options.MessageDecodingFailed += MoveUndecodableToPoisonAsync;
+        if (retry == StorageRetry.Interactive)
+        {
+            options.Retry.MaxRetries = 2;
+            options.Retry.Delay = TimeSpan.FromMilliseconds(300);
+            options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+            options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        }
         return options;
-    }
-
-    /// <summary>
-    /// A received message that is not base64 would otherwise be skipped by the SDK on every receive and
-    /// never handled. Like the Functions host, move it to the poison queue, where its raw text becomes a
-    /// <c>_malformed</c> row.
-    /// </summary>
-    private static async Task MoveUndecodableToPoisonAsync(QueueMessageDecodingFailedEventArgs args)
-    {
-        if (args.ReceivedMessage is not { } message)
-        {
-            return;
-        }
-        var poison = args.Queue.GetParentQueueServiceClient().GetQueueClient(StorageNames.PoisonQueueOf(args.Queue.Name));
-        var text = message.Body.ToString();
-        if (args.IsRunningSynchronously)
-        {
-            poison.CreateIfNotExists(cancellationToken: args.CancellationToken);
-            poison.SendMessage(text, TimeSpan.Zero, TimeSpan.FromSeconds(-1), args.CancellationToken);
-            args.Queue.DeleteMessage(message.MessageId, message.PopReceipt, args.CancellationToken);
-        }
-        else
-        {
-            await poison.CreateIfNotExistsAsync(cancellationToken: args.CancellationToken);
-            await poison.SendMessageAsync(text, TimeSpan.Zero, TimeSpan.FromSeconds(-1), args.CancellationToken);
-            await args.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, args.CancellationToken);
-        }
     }
 }

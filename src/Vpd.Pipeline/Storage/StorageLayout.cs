@@ -1,13 +1,15 @@
+using System.Globalization;
 using Vpd.Core.Contracts;
 
 namespace Vpd.Pipeline.Storage;
 
 /// <summary>
-/// Blob names and table keys of the pipeline (ARCHITECTURE.md, "Blob containers"). Blob names are
-/// relative to their container (inputs, models, runs). Every id is validated, so no name can leave
-/// its folder or collide with another kind of blob.
+/// Every blob name and table key of the pipeline, from validated ids, so no name can leave its folder or collide with
+/// another kind of blob. Inputs are named by what they are (dataset, id, the evaluation size for a truth mask, and
+/// the content's SHA-256): once written a name never holds other bytes, so no run can change another run's inputs.
+/// Only the stores in this folder use it.
 /// </summary>
-public static class StorageLayout
+internal static class StorageLayout
 {
     /// <summary>PartitionKey of every VpdRuns row.</summary>
     public const string RunsPartition = "runs";
@@ -15,34 +17,25 @@ public static class StorageLayout
     /// <summary>VpdSamples partition for messages that name no valid run or object.</summary>
     public const string MalformedPartition = "_malformed";
 
-    /// <summary>In the inputs container: <c>{dataset}/images/{imageId}.jpg</c>.</summary>
-    public static string ImageBlob(string dataset, string imageId) =>
-        $"{Ids.Validate(dataset, "dataset")}/images/{Ids.Validate(imageId, "imageId")}.jpg";
+    /// <summary>Inputs: <c>{dataset}/images/{imageId}/{sha256}</c>, the image file as the user gave it.</summary>
+    public static string ImageBlob(string dataset, string imageId, string sha256) =>
+        $"{Ids.Validate(dataset, "dataset")}/images/{Ids.Validate(imageId, "imageId")}/{Ids.ValidateSha256(sha256, "imageSha256")}";
 
-    /// <summary>In the inputs container: <c>{dataset}/truth/{refId}.png</c>, a mask PNG at S x S.</summary>
-    public static string TruthBlob(string dataset, string refId) =>
-        $"{Ids.Validate(dataset, "dataset")}/truth/{Ids.Validate(refId, "refId")}.png";
+    /// <summary>Inputs: <c>{dataset}/truth/{S}/{refId}/{sha256}.png</c>, the truth mask resized to S x S.</summary>
+    public static string TruthBlob(string dataset, int size, string refId, string sha256) =>
+        $"{Ids.Validate(dataset, "dataset")}/truth/{size.ToString(CultureInfo.InvariantCulture)}/{Ids.Validate(refId, "refId")}/{Ids.ValidateSha256(sha256, "truthSha256")}.png";
 
-    /// <summary>In the runs container: <c>{run}/manifest.json</c>.</summary>
     public static string ManifestBlob(string run) => $"{Ids.Validate(run, "run")}/manifest.json";
 
-    /// <summary>In the runs container: <c>{run}/masks/{refId}-{sentenceIndex}.png</c>.</summary>
-    public static string MaskBlob(string run, string refId, int sentenceIndex) =>
-        $"{Ids.Validate(run, "run")}/masks/{SampleKey(refId, sentenceIndex)}.png";
+    public static string ObjectsBlob(string run) => $"{Ids.Validate(run, "run")}/objects.json";
 
-    /// <summary>In the runs container: <c>{run}/metrics.json</c>.</summary>
     public static string MetricsBlob(string run) => $"{Ids.Validate(run, "run")}/metrics.json";
 
-    /// <summary>In the models container: <c>{sha256}.safetensors</c>.</summary>
-    public static string ModelBlob(string sha256) => $"{Ids.ValidateSha256(sha256, "model sha256")}.safetensors";
+    public static string ReportBlob(string run) => $"{Ids.Validate(run, "run")}/report.html";
 
-    /// <summary>
-    /// VpdSamples RowKey: <c>{refId}-{sentenceIndex}</c>. Unambiguous because the index has no '-':
-    /// the last '-' separates it.
-    /// </summary>
-    public static string SampleKey(string refId, int sentenceIndex)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(sentenceIndex);
-        return $"{Ids.Validate(refId, "refId")}-{sentenceIndex}";
-    }
+    public static string MaskBlob(string run, SampleId sample) => $"{Ids.Validate(run, "run")}/masks/{sample}.png";
+
+    public static string AttentionBlob(string run, SampleId sample) => $"{Ids.Validate(run, "run")}/attention/{sample}.bin";
+
+    public static string ModelBlob(string sha256) => $"{Ids.ValidateSha256(sha256, "model sha256")}.safetensors";
 }

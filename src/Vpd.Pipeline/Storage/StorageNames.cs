@@ -1,8 +1,11 @@
+using Vpd.Pipeline.Queues;
+
 namespace Vpd.Pipeline.Storage;
 
 /// <summary>
-/// Names of the containers, queues and tables the pipeline uses. Production uses <see cref="Default"/>;
-/// tests use <see cref="WithPrefix"/> so that runs sharing one storage account never see each other.
+/// Names of the containers, queues and tables in one storage account. Production uses <see cref="Default"/>, whose
+/// queue names are the ones the Functions triggers bind (<see cref="PipelineQueues"/>); tests use
+/// <see cref="WithPrefix"/> so that runs sharing one Azurite never see each other.
 /// </summary>
 public sealed record StorageNames
 {
@@ -14,25 +17,21 @@ public sealed record StorageNames
 
     public string RunsContainer { get; init; } = "runs";
 
-    public string ExpressionsQueue { get; init; } = "vpd-expressions";
+    public string ExpressionsQueue { get; init; } = PipelineQueues.Expressions;
 
-    public string AggregateQueue { get; init; } = "vpd-aggregate";
+    public string AggregateQueue { get; init; } = PipelineQueues.Aggregate;
 
     public string SamplesTable { get; init; } = "VpdSamples";
 
     public string RunsTable { get; init; } = "VpdRuns";
 
-    /// <summary>Where the Functions host (and <c>vpd work</c>) moves a message after maxDequeueCount failures.</summary>
-    public string ExpressionsPoisonQueue => PoisonQueueOf(ExpressionsQueue);
+    public string ExpressionsPoisonQueue => PipelineQueues.PoisonOf(ExpressionsQueue);
 
-    public string AggregatePoisonQueue => PoisonQueueOf(AggregateQueue);
-
-    /// <summary>The Functions host's naming convention for poison queues.</summary>
-    public static string PoisonQueueOf(string queue) => $"{queue}-poison";
+    public string AggregatePoisonQueue => PipelineQueues.PoisonOf(AggregateQueue);
 
     /// <summary>
-    /// Every name prefixed: <paramref name="prefix"/> must be lowercase letters and digits, starting with a
-    /// letter, at most 20 characters (so that container, queue and table names stay valid).
+    /// Every name prefixed: <paramref name="prefix"/> must be lowercase letters and digits, starting with a letter,
+    /// at most 20 characters (so that container, queue and table names stay valid).
     /// </summary>
     public static StorageNames WithPrefix(string prefix)
     {
@@ -47,8 +46,8 @@ public sealed record StorageNames
             InputsContainer = $"{prefix}-inputs",
             ModelsContainer = $"{prefix}-models",
             RunsContainer = $"{prefix}-runs",
-            ExpressionsQueue = $"{prefix}-vpd-expressions",
-            AggregateQueue = $"{prefix}-vpd-aggregate",
+            ExpressionsQueue = $"{prefix}-{PipelineQueues.Expressions}",
+            AggregateQueue = $"{prefix}-{PipelineQueues.Aggregate}",
             SamplesTable = $"{prefix}VpdSamples",
             RunsTable = $"{prefix}VpdRuns",
         };

@@ -1,31 +1,37 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Vpd.Pipeline.Aggregation;
-using Vpd.Pipeline.Processing;
+using Microsoft.Extensions.Logging;
+using Vpd.Pipeline.Queues;
 using Vpd.Pipeline.Storage;
 
 namespace Vpd.Pipeline.Worker;
 
 /// <summary>
-/// What <c>vpd work</c> runs: N workers polling vpd-expressions, its poison queue and vpd-aggregate,
-/// with the Functions host's semantics: a received message is invisible for the visibility timeout
-/// (renewed while processing), deleted when handled, made visible again when the handler throws, and
-/// moved to <c>{queue}-poison</c> when it throws on delivery number maxDequeueCount. Cancellation stops
-/// polling; a message being handled is released for immediate redelivery.
+/// What <c>vpd work</c> runs: N workers polling the pipeline's queues with the Functions host's semantics and the same
+/// settings (<see cref="QueueSettings"/>): a received message is invisible while it is handled (its lease renewed),
+/// deleted when handled, delivered again after the retry delay when the handler throws, and moved to its poison queue
+/// when it throws on delivery maxDequeueCount. Cancellation stops polling; a message being handled is released for
+/// immediate redelivery.
 /// </summary>
-public sealed class LocalQueueWorker(
-    StorageClients storage,
-    ExpressionProcessor processor,
-    PoisonHandler poison,
-    RunAggregator aggregator,
-    WorkerOptions options,
-    IProgress<WorkerEvent>? progress = null)
+public sealed partial class LocalQueueWorker(PipelineStorage storage, QueueHandlers handlers, WorkerOptions options, ILogger<LocalQueueWorker> logger)
 {
-    // The Functions host does not pass the last error to a poison handler; this process can, for the
-    // messages it poisoned itself.
+    // The Functions host does not pass the last error to a poison handler; this process can, for the messages it
+    // poisoned itself.
     private readonly ConcurrentDictionary<string, string> _lastErrors = new(StringComparer.Ordinal);
+    private long _handled;
+    private long _retried;
+    private long _poisoned;
+
+    public long Handled => Interlocked.Read(ref _handled);
+
+    public long Retried => Interlocked.Read(ref _retried);
+
+    public long Poisoned => Interlocked.Read(ref _poisoned);
+
+    public WorkerOptions Options => options;
 
     /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled, then returns.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -34,19 +40,14 @@ public sealed class LocalQueueWorker(
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(() => LoopAsync(cancellationToken), CancellationToken.None)));
     }
 
-    /// <summary>Handles at most one message from each queue (poison first). Returns whether any was there.</summary>
+    /// <summary>Handles at most one receive from each queue, in the handlers' order. Returns whether any message was there.</summary>
     public async Task<bool> PollOnceAsync(CancellationToken cancellationToken)
     {
-        var handled = await TryHandleOneAsync(storage.ExpressionsPoisonQueue, HandlePoisonAsync, cancellationToken);
-        handled |= await TryHandleBatchAsync(
-            storage.ExpressionsQueue,
-            async (m, ct) => (await processor.ProcessAsync(m.MessageText, m.DequeueCount, ct)).ToString(),
-            options.ReceiveBatchSize,
-            cancellationToken);
-        handled |= await TryHandleOneAsync(
-            storage.AggregateQueue,
-            async (m, ct) => (await aggregator.HandleMessageAsync(m.MessageText, ct))?.Metrics.State.ToString() ?? "malformed",
-            cancellationToken);
+        var handled = false;
+        foreach (var handler in handlers.All)
+        {
+            handled |= await TryHandleAsync(handler, handler.Batched ? options.ReceiveBatchSize : 1, cancellationToken);
+        }
         return handled;
     }
 
@@ -63,7 +64,7 @@ public sealed class LocalQueueWorker(
                     continue;
                 }
                 await Task.Delay(idle, cancellationToken);
-                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollInterval.Ticks));
+                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.Queues.MaxPollingInterval.Ticks));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -72,8 +73,8 @@ public sealed class LocalQueueWorker(
             catch (Exception e) when (e is RequestFailedException or HttpRequestException)
             {
                 // Storage unreachable or failing while polling: wait and poll again, as the host does.
-                progress?.Report(new WorkerEvent("(poll)", string.Empty, 0, WorkerEventKind.Retrying, e.Message));
-                await DelayOrStopAsync(options.MaxPollInterval, cancellationToken);
+                LogPollFailed(storage.Description, e.Message);
+                await DelayOrStopAsync(options.Queues.MaxPollingInterval, cancellationToken);
             }
         }
     }
@@ -90,61 +91,44 @@ public sealed class LocalQueueWorker(
         }
     }
 
-    private async Task<string> HandlePoisonAsync(QueueMessage message, CancellationToken cancellationToken)
-    {
-        _lastErrors.TryGetValue(message.MessageText, out var lastError);
-        var rows = await poison.HandleAsync(message.MessageText, lastError, cancellationToken);
-        _lastErrors.TryRemove(message.MessageText, out _);
-        return $"{rows} failed rows";
-    }
-
-    private async Task<bool> TryHandleOneAsync(
-        QueueClient queue, Func<QueueMessage, CancellationToken, Task<string>> handle, CancellationToken cancellationToken)
-    {
-        var received = (await queue.ReceiveMessageAsync(options.VisibilityTimeout, cancellationToken)).Value;
-        if (received is null)
-        {
-            return false;
-        }
-        await HandleReceivedAsync(queue, received, handle, cancellationToken);
-        return true;
-    }
-
     /// <summary>
-    /// Receives up to <paramref name="batchSize"/> messages in one request and handles them concurrently,
-    /// each under its own lease, like the host's batchSize: fewer receive requests per message where the
-    /// storage round trips, not the segmenter, are the cost (<c>vpd bench pipeline</c>).
+    /// Receives up to <paramref name="batchSize"/> messages in one request and handles them concurrently, each under its
+    /// own lease, like the host's batchSize.
     /// </summary>
-    private async Task<bool> TryHandleBatchAsync(
-        QueueClient queue, Func<QueueMessage, CancellationToken, Task<string>> handle, int batchSize, CancellationToken cancellationToken)
+    private async Task<bool> TryHandleAsync(QueueHandler handler, int batchSize, CancellationToken cancellationToken)
     {
-        if (batchSize == 1)
-        {
-            return await TryHandleOneAsync(queue, handle, cancellationToken);
-        }
-        var received = (await queue.ReceiveMessagesAsync(batchSize, options.VisibilityTimeout, cancellationToken)).Value;
+        // Raw bodies: decoding here lets a body that is not base64 be recorded with that reason (the SDK would skip it).
+        var queue = storage.Clients.RawQueue(storage.QueueName(handler.Queue));
+        var received = (await queue.ReceiveMessagesAsync(batchSize, options.LeaseDuration, cancellationToken)).Value;
         if (received.Length == 0)
         {
             return false;
         }
-        await Task.WhenAll(received.Select(message => HandleReceivedAsync(queue, message, handle, cancellationToken)));
+        await Task.WhenAll(received.Select(message => HandleReceivedAsync(handler, queue, message, cancellationToken)));
         return true;
     }
 
-    private async Task HandleReceivedAsync(
-        QueueClient queue, QueueMessage received, Func<QueueMessage, CancellationToken, Task<string>> handle, CancellationToken cancellationToken)
+    private async Task HandleReceivedAsync(QueueHandler handler, QueueClient queue, QueueMessage received, CancellationToken cancellationToken)
     {
-        await using var lease = new MessageLease(queue, received, options.VisibilityTimeout);
-        if (received.DequeueCount > options.MaxDequeueCount)
+        await using var lease = new MessageLease(queue, received, options.LeaseDuration);
+        var text = Decode(received.Body);
+        if (text is null)
         {
-            // Delivered too often without being handled (e.g. the process died while handling it).
-            await MoveToPoisonAsync(queue, lease, $"dequeued {received.DequeueCount} times", cancellationToken);
+            await handlers.RecordUndecodableAsync(queue.Name, received.Body.ToString(), cancellationToken);
+            await lease.CompleteAsync(cancellationToken);
+            LogUndecodable(queue.Name, received.MessageId);
             return;
         }
-        string outcome;
+        if (received.DequeueCount > options.Queues.MaxDequeueCount)
+        {
+            // Delivered too often without being handled (e.g. the process died while handling it).
+            await MoveToPoisonAsync(queue, lease, text, $"delivered {received.DequeueCount} times without being handled", cancellationToken);
+            return;
+        }
+        _lastErrors.TryGetValue(text, out var lastError);
         try
         {
-            outcome = await handle(received, cancellationToken);
+            await handler.Handle(text, received.DequeueCount, lastError, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -153,33 +137,69 @@ public sealed class LocalQueueWorker(
         }
         catch (Exception e)
         {
-            // Like the Functions host: a handler failure is neither swallowed nor fatal to the worker;
-            // the message is retried, and poisoned on its last allowed delivery.
+            // Like the Functions host: a handler failure is neither swallowed nor fatal to the worker; the message is
+            // retried, and poisoned on its last allowed delivery.
             var error = $"{e.GetType().Name}: {e.Message}";
-            if (received.DequeueCount >= options.MaxDequeueCount)
+            if (received.DequeueCount >= options.Queues.MaxDequeueCount)
             {
-                await MoveToPoisonAsync(queue, lease, error, cancellationToken);
+                await MoveToPoisonAsync(queue, lease, text, error, cancellationToken);
             }
             else
             {
-                await lease.ReleaseAsync(options.RetryDelay, cancellationToken);
-                progress?.Report(new WorkerEvent(queue.Name, received.MessageId, received.DequeueCount, WorkerEventKind.Retrying, error));
+                await lease.ReleaseAsync(options.Queues.RetryDelay, cancellationToken);
+                Interlocked.Increment(ref _retried);
+                LogRetrying(queue.Name, received.MessageId, received.DequeueCount, options.Queues.RetryDelay.TotalSeconds, error);
             }
             return;
         }
+        _lastErrors.TryRemove(text, out _);
         await lease.CompleteAsync(cancellationToken);
-        progress?.Report(new WorkerEvent(queue.Name, received.MessageId, received.DequeueCount, WorkerEventKind.Completed, outcome));
+        Interlocked.Increment(ref _handled);
     }
 
-    private async Task MoveToPoisonAsync(QueueClient queue, MessageLease lease, string error, CancellationToken cancellationToken)
+    /// <summary>Send to <c>{queue}-poison</c>, then delete: a crash in between duplicates the message (harmless) instead of losing it.</summary>
+    private async Task MoveToPoisonAsync(QueueClient queue, MessageLease lease, string text, string error, CancellationToken cancellationToken)
     {
-        var message = lease.Message;
-        var poisonQueue = storage.Queues.GetQueueClient(StorageNames.PoisonQueueOf(queue.Name));
+        var poisonQueue = storage.Clients.Queue(PipelineQueues.PoisonOf(queue.Name));
         await poisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        _lastErrors[message.MessageText] = error;
-        // Send before delete: a crash in between duplicates the message (harmless) instead of losing it.
-        await poisonQueue.SendMessageAsync(message.MessageText, TimeSpan.Zero, TimeSpan.FromSeconds(-1), cancellationToken);
+        _lastErrors[text] = error;
+        await poisonQueue.SendMessageAsync(text, TimeSpan.Zero, TimeSpan.FromSeconds(-1), cancellationToken);
         await lease.CompleteAsync(cancellationToken);
-        progress?.Report(new WorkerEvent(queue.Name, message.MessageId, message.DequeueCount, WorkerEventKind.Poisoned, error));
+        Interlocked.Increment(ref _poisoned);
+        LogPoisoned(queue.Name, lease.Message.MessageId, lease.Message.DequeueCount, error);
     }
+
+    private static string? Decode(BinaryData body)
+    {
+        var raw = body.ToString();
+        var buffer = new byte[raw.Length];
+        return Convert.TryFromBase64String(raw, buffer, out var length) ? DecodeUtf8(buffer.AsSpan(0, length)) : null;
+    }
+
+    private static string? DecodeUtf8(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 400, EventName = "MessageRetrying", Level = LogLevel.Warning,
+        Message = "retrying {Queue} message {MessageId} in {DelaySeconds} s (delivery {DequeueCount}): {Error}")]
+    private partial void LogRetrying(string queue, string messageId, long dequeueCount, double delaySeconds, string error);
+
+    [LoggerMessage(EventId = 401, EventName = "MessagePoisoned", Level = LogLevel.Error,
+        Message = "moved {Queue} message {MessageId} to the poison queue after {DequeueCount} deliveries: {Error}")]
+    private partial void LogPoisoned(string queue, string messageId, long dequeueCount, string error);
+
+    [LoggerMessage(EventId = 402, EventName = "PollFailed", Level = LogLevel.Warning, Message = "polling {Storage} failed, retrying: {Error}")]
+    private partial void LogPollFailed(string storage, string error);
+
+    [LoggerMessage(EventId = 403, EventName = "MessageUndecodable", Level = LogLevel.Warning,
+        Message = "{Queue} message {MessageId} is not base64: recorded as failed and deleted")]
+    private partial void LogUndecodable(string queue, string messageId);
 }

@@ -1,39 +1,44 @@
+using Vpd.Pipeline.Queues;
+
 namespace Vpd.Pipeline.Worker;
 
 /// <summary>
-/// Queue settings of <c>vpd work</c>, chosen to behave like the Functions host with the product's host.json.
+/// How <c>vpd work</c> serves the queues. The retry rules come from <see cref="QueueSettings"/>, the values host.json
+/// gives the Functions host; the rest is what a local process needs beyond them.
 /// </summary>
 public sealed record WorkerOptions
 {
     /// <summary>Workers polling in parallel in this process (they share one model per model hash).</summary>
     public int Concurrency { get; init; } = 1;
 
+    public QueueSettings Queues { get; init; } = QueueSettings.Default;
+
     /// <summary>How long a received message stays invisible to others; renewed at half while it is processed.</summary>
-    public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Deliveries after which a failing message moves to the poison queue (the host's default is 5).</summary>
-    public int MaxDequeueCount { get; init; } = 5;
-
-    /// <summary>Delay before a failed message becomes visible again (the host's queues visibilityTimeout, default 0).</summary>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.Zero;
-
-    /// <summary>Polling backs off from <see cref="MinPollInterval"/> up to this while the queues are empty.</summary>
-    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(2);
-
+    /// <summary>The first poll interval of an idle worker; it doubles up to <see cref="QueueSettings.MaxPollingInterval"/>.</summary>
     public TimeSpan MinPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// vpd-expressions messages each worker receives per request (1..32) and handles concurrently, like the
-    /// host's batchSize. 1 suits a model worker (the model is the bottleneck, and a received message is
-    /// hidden from other workers until handled); a larger batch saves receive round trips when storage
-    /// is the cost.
+    /// vpd-expressions messages each worker receives per request (1..32) and handles concurrently, like the host's
+    /// batchSize. 1 suits a model worker (the model is the bottleneck, and a received message is hidden from other
+    /// workers until handled); a larger batch saves receive round trips when storage is the cost.
     /// </summary>
     public int ReceiveBatchSize { get; init; } = 1;
 
+    /// <exception cref="ArgumentException">A value that cannot work, naming it.</exception>
     public void Validate()
     {
-        if (Concurrency < 1 || ReceiveBatchSize is < 1 or > 32 || MaxDequeueCount < 1 || VisibilityTimeout < TimeSpan.FromSeconds(1) ||
-            RetryDelay < TimeSpan.Zero || MinPollInterval <= TimeSpan.Zero || MaxPollInterval < MinPollInterval)
+        if (Concurrency is < 1 or > 64)
+        {
+            throw new ArgumentException($"worker concurrency {Concurrency} must be within 1..64");
+        }
+        if (ReceiveBatchSize is < 1 or > 32)
+        {
+            throw new ArgumentException($"receive batch {ReceiveBatchSize} must be within 1..32");
+        }
+        if (Queues.MaxDequeueCount < 1 || LeaseDuration < TimeSpan.FromSeconds(1) || Queues.RetryDelay < TimeSpan.Zero ||
+            MinPollInterval <= TimeSpan.Zero || Queues.MaxPollingInterval < MinPollInterval)
         {
             throw new ArgumentException($"invalid worker options: {this}");
         }

@@ -1,19 +1,18 @@
 using Microsoft.Azure.Functions.Worker;
-using Vpd.Pipeline;
+using Vpd.Pipeline.Aggregation;
+using Vpd.Pipeline.Queues;
 
 namespace VpdFunctions.Functions;
 
 /// <summary>
-/// Recomputes a run's metrics per vpd-aggregate message; the aggregator re-enqueues the next check
-/// itself until the run is complete or stalled.
+/// Recomputes a run's metrics per vpd-aggregate message; the aggregator re-enqueues the next check itself until the
+/// run is complete or stalled.
 /// </summary>
-public sealed class AggregateRun(PipelineServices services)
+public sealed class AggregateRun(RunAggregator aggregator)
 {
-    public const string Queue = "vpd-aggregate";
-
     [Function(nameof(AggregateRun))]
     public async Task RunAsync(
-        [QueueTrigger(Queue, Connection = StorageSettings.ConnectionName)] string messageText,
+        [QueueTrigger(PipelineQueues.Aggregate, Connection = StorageSettings.ConnectionName)] string messageText,
         CancellationToken cancellationToken) =>
-        await services.Aggregator.HandleMessageAsync(messageText, cancellationToken);
+        await aggregator.HandleMessageAsync(messageText, cancellationToken);
 }

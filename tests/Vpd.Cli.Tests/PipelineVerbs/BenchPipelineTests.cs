@@ -22,7 +22,7 @@ public sealed class BenchPipelineTests(AzuriteFixture azurite)
         Assert.True(root.GetProperty("sentencesPerSecond").GetDouble() > 0);
         // Both runs went through the queues: the warm-up's rows sit in the table next to the timed run's.
         var partitions = new HashSet<string>();
-        await foreach (var row in bed.Storage.Samples.QueryAsync<Azure.Data.Tables.TableEntity>(select: ["PartitionKey"]))
+        await foreach (var row in bed.Clients.Tables.GetTableClient(bed.Names.SamplesTable).QueryAsync<Azure.Data.Tables.TableEntity>(select: ["PartitionKey"]))
         {
             partitions.Add(row.PartitionKey);
         }

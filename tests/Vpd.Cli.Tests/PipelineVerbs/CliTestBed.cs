@@ -1,4 +1,3 @@
-using Vpd.Core.Contracts;
 using Vpd.Core.Imaging;
 using Vpd.Core.Metrics;
 using Vpd.Core.Refer;
@@ -40,7 +39,11 @@ internal sealed class CliTestBed : IDisposable
 
     public string ModelFile { get; }
 
-    public StorageClients Storage => StorageClients.FromConnectionString(Connection, StorageNames.WithPrefix(Prefix));
+    public StorageNames Names => StorageNames.WithPrefix(Prefix);
+
+    public StorageClients Clients => StorageClients.FromConnectionString(Connection, Names);
+
+    public PipelineStorage Storage => new(Clients);
 
     /// <summary>The storage options every pipeline verb gets in these tests.</summary>
     public string[] StorageArgs => ["--connection", Connection, "--storage-prefix", Prefix];
@@ -52,7 +55,7 @@ internal sealed class CliTestBed : IDisposable
         .. extra, .. StorageArgs,
     ];
 
-    public string[] WorkArgs(string run) => ["work", "--run", run, "--segmenter", "threshold", "--workers", "2", .. StorageArgs];
+    public string[] WorkArgs(string run) => ["work", "--run", run, "--workers", "2", .. StorageArgs];
 
     public ReferDataset Dataset => ReferDataset.Load(DataRoot, "refshapes");
 
@@ -60,21 +63,12 @@ internal sealed class CliTestBed : IDisposable
     public IouAccumulator InProcessMetrics()
     {
         var dataset = Dataset;
-        var manifest = new RunManifest
-        {
-            Run = "local", Model = new ModelSpec(ThresholdSegmenter.Kind, "{}", "x", new string('0', 64)), TokenLength = 1,
-            ImageSize = Size, NoiseStep = 0, NoiseSeed = 0, Dataset = "refshapes", Split = "val", ExpectedSentences = 0,
-            ExpectedObjects = 0, Device = "cpu", Dtype = "float32", CodeVersion = "test", CreatedUtc = DateTimeOffset.UnixEpoch,
-        };
         var accumulator = new IouAccumulator();
-        var segmenter = new ThresholdSegmenter();
         foreach (var item in dataset.Refs("val"))
         {
-            var path = dataset.ImagePath(item.ImageId);
-            var image = ImageFiles.LoadRgb(path);
+            var image = ImageFiles.LoadRgb(dataset.ImagePath(item.ImageId));
             var truth = EvalTransform.ResizeTruth(dataset.TruthMask(item.RefId), Size);
-            foreach (var mask in segmenter.Segment(manifest, item.ImageId.ToString(System.Globalization.CultureInfo.InvariantCulture), image,
-                         item.Sentences.Select(s => s.Sent).ToList(), default))
+            foreach (var mask in ThresholdSegmenter.Masks(image, Size, item.Sentences.Select(s => s.Sent)))
             {
                 accumulator.Add(IouCounts.Compute(mask, truth));
             }

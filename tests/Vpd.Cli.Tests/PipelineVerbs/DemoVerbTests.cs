@@ -19,7 +19,7 @@ public sealed class DemoVerbTests(AzuriteFixture azurite)
         Assert.Equal((bed.ValSentences.ToString(System.Globalization.CultureInfo.InvariantCulture), "complete"), (row["succeeded"], row["state"]));
         Assert.Contains($"/{run}/masks/", result.Output, StringComparison.Ordinal);
         var masks = 0;
-        await foreach (var _ in bed.Storage.Runs.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{run}/masks/", default))
+        await foreach (var _ in bed.Clients.Blobs.GetBlobContainerClient(bed.Names.RunsContainer).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{run}/masks/", default))
         {
             masks++;
         }

@@ -12,7 +12,7 @@ public sealed class MetricsTableTests
         {
             Run = run, Model = new ModelSpec("threshold", "{}", "x", new string('a', 64)), TokenLength = 1, ImageSize = 8,
             NoiseStep = noiseStep, NoiseSeed = 3, Dataset = "refshapes", Split = "val", ExpectedSentences = 10, ExpectedObjects = 4,
-            Device = "cpu", Dtype = "float32", CodeVersion = "test", CreatedUtc = DateTimeOffset.UnixEpoch,
+            ObjectsSha256 = new string('c', 64), Dtype = "float32", CodeVersion = "test", CreatedUtc = DateTimeOffset.UnixEpoch,
         };
         var metrics = new RunMetrics
         {

@@ -43,14 +43,15 @@ public sealed class PipelineVerbsTests(AzuriteFixture azurite)
         using var bed = new CliTestBed(azurite);
         Assert.Equal(0, (await CliRun.InvokeAsync(bed.EnqueueArgs("run2"))).ExitCode);
         Assert.Equal(0, (await CliRun.InvokeAsync(bed.WorkArgs("run2"))).ExitCode);
-        var before = (await bed.Storage.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        var queue = bed.Clients.Queue(bed.Names.ExpressionsQueue);
+        var before = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
 
         var rerun = await CliRun.InvokeAsync(bed.EnqueueArgs("run2"));
 
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
-        Assert.Contains("0 objects enqueued", rerun.Output, StringComparison.Ordinal);
+        Assert.Contains("0 objects (0 sentences) enqueued", rerun.Output, StringComparison.Ordinal);
         Assert.Contains("resumed an existing run", rerun.Output, StringComparison.Ordinal);
-        Assert.Equal(before, (await bed.Storage.ExpressionsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(before, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
     [Fact]
@@ -61,7 +62,9 @@ public sealed class PipelineVerbsTests(AzuriteFixture azurite)
         var dataset = bed.Dataset;
         var firstImage = dataset.Refs("val")[0].ImageId;
         var lost = dataset.Samples("val").Count(s => s.ImageId == firstImage);
-        await bed.Storage.Inputs.DeleteBlobAsync(StorageLayout.ImageBlob("refshapes", firstImage.ToString(CultureInfo.InvariantCulture)));
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(dataset.ImagePath(firstImage))));
+        await bed.Clients.Blobs.GetBlobContainerClient(bed.Names.InputsContainer)
+            .DeleteBlobAsync($"refshapes/images/{firstImage.ToString(CultureInfo.InvariantCulture)}/{sha}");
 
         Assert.Equal(0, (await CliRun.InvokeAsync(bed.WorkArgs("run3"))).ExitCode);
         var metrics = await CliRun.InvokeAsync(["metrics", "--run", "run3", .. bed.StorageArgs]);

@@ -11,7 +11,9 @@ public sealed class ContractJsonTests
         Dataset = "refshapes",
         RefId = "r7",
         ImageId = "img3",
-        Sentences = [new SentenceItem(0, "the red square"), new SentenceItem(1, "left one")],
+        Sentences = [new Sentence(0, 101, "the red square"), new Sentence(1, 102, "left one")],
+        ImageSha256 = new string('a', 64),
+        TruthSha256 = new string('b', 64),
     };
 
     [Fact]
@@ -22,6 +24,18 @@ public sealed class ContractJsonTests
         Assert.Equal("run1", parsed.Run);
         Assert.Equal("r7", parsed.RefId);
         Assert.Equal(Message().Sentences, parsed.Sentences);
+        Assert.Equal(new string('a', 64), parsed.ImageSha256);
+        Assert.False(parsed.StoreAttention);
+    }
+
+    [Fact]
+    public void ExpressionMessage_WithoutInputHashes_ThrowsInvalidData()
+    {
+        using var doc = JsonDocument.Parse(Message().ToJson());
+        var withoutHashes = doc.RootElement.EnumerateObject().Where(p => !p.Name.EndsWith("Sha256", StringComparison.Ordinal))
+            .ToDictionary(p => p.Name, p => p.Value);
+
+        Assert.Throws<InvalidDataException>(() => ExpressionMessage.Parse(JsonSerializer.Serialize(withoutHashes)));
     }
 
     [Fact]
@@ -32,6 +46,7 @@ public sealed class ContractJsonTests
         Assert.Equal("r7", doc.RootElement.GetProperty("refId").GetString());
         Assert.Equal("img3", doc.RootElement.GetProperty("imageId").GetString());
         Assert.Equal("left one", doc.RootElement.GetProperty("sentences")[1].GetProperty("text").GetString());
+        Assert.Equal(102, doc.RootElement.GetProperty("sentences")[1].GetProperty("sentId").GetInt64());
     }
 
     [Theory]
@@ -62,7 +77,7 @@ public sealed class ContractJsonTests
         {
             Run = "run1",
             State = RunState.Stalled,
-            Counts = new SentenceCounts(10, 6, 1, 3),
+            Counts = new SentenceCounts(10, 6, 1, 3, 2),
             OverallIou = 0.25,
             MeanIou = 0.5,
             Precision = new Dictionary<string, double> { ["0.5"] = 0.5 },
@@ -79,7 +94,8 @@ public sealed class ContractJsonTests
         using var doc = JsonDocument.Parse(bytes);
         var root = doc.RootElement;
 
-        Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(2, root.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(2, root.GetProperty("counts").GetProperty("foreign").GetInt64());
         Assert.Equal("stalled", root.GetProperty("state").GetString());
         Assert.Equal(0.25, root.GetProperty("oIoU").GetDouble());
         Assert.Equal(0.5, root.GetProperty("mIoU").GetDouble());
@@ -104,8 +120,9 @@ public sealed class ContractJsonTests
             Split = "val",
             ExpectedSentences = 12,
             ExpectedObjects = 5,
-            Device = "cpu",
+            ObjectsSha256 = new string('d', 64),
             Dtype = "float32",
+            Attention = "every:3",
             CodeVersion = "test",
             CreatedUtc = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero),
         };
@@ -123,9 +140,23 @@ public sealed class ContractJsonTests
     {
         var json = "{\"run\":\"r\",\"model\":{\"kind\":\"k\",\"configJson\":\"{}\",\"blobName\":\"b\",\"sha256\":\"XYZ\"}," +
                    "\"tokenLength\":1,\"imageSize\":8,\"noiseStep\":0,\"noiseSeed\":0,\"dataset\":\"d\",\"split\":\"val\"," +
-                   "\"expectedSentences\":1,\"expectedObjects\":1,\"device\":\"cpu\",\"dtype\":\"float32\",\"codeVersion\":\"x\"," +
+                   "\"expectedSentences\":1,\"expectedObjects\":1,\"objectsSha256\":\"" + new string('e', 64) + "\",\"dtype\":\"float32\",\"codeVersion\":\"x\"," +
                    "\"createdUtc\":\"2026-01-01T00:00:00Z\"}";
 
         Assert.Throws<InvalidIdException>(() => RunManifest.Parse(System.Text.Encoding.UTF8.GetBytes(json), "m.json"));
+    }
+
+    [Fact]
+    public void RunManifest_SchemaOne_RefusedSayingToEnqueueAgain()
+    {
+        var json = "{\"schemaVersion\":1,\"run\":\"r\",\"model\":{\"kind\":\"k\",\"configJson\":\"{}\",\"blobName\":\"b\",\"sha256\":\"" + new string('c', 64) + "\"}," +
+                   "\"tokenLength\":1,\"imageSize\":8,\"noiseStep\":0,\"noiseSeed\":0,\"dataset\":\"d\",\"split\":\"val\"," +
+                   "\"expectedSentences\":1,\"expectedObjects\":1,\"objectsSha256\":\"" + new string('e', 64) + "\",\"dtype\":\"float32\",\"codeVersion\":\"x\"," +
+                   "\"createdUtc\":\"2026-01-01T00:00:00Z\"}";
+
+        var e = Assert.Throws<InvalidDataException>(() => RunManifest.Parse(System.Text.Encoding.UTF8.GetBytes(json), "runs/r/manifest.json"));
+
+        Assert.Contains("runs/r/manifest.json", e.Message);
+        Assert.Contains("enqueue it again", e.Message);
     }
 }

@@ -6,7 +6,7 @@ using VpdFunctions.Functions;
 
 namespace VpdFunctions.Tests.App;
 
-/// <summary>The function classes called directly, as the host would call them, against Azurite.</summary>
+/// <summary>The function classes created from the app's composition and called as the host would call them, against Azurite.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class FunctionClassTests(AzuriteFixture azurite)
 {
@@ -15,17 +15,16 @@ public sealed class FunctionClassTests(AzuriteFixture azurite)
     {
         using var bed = new FunctionsTestBed(azurite);
         await bed.EnqueueAsync("run1", objects: 1);
-        var message = await FunctionsTestBed.ReceiveAsync(bed.Storage.ExpressionsQueue);
+        var message = await bed.ReceiveAsync(bed.Names.ExpressionsQueue);
 
-        await new SegmentExpression(bed.Services).RunAsync(message, default);
+        await bed.Function<SegmentExpression>().RunAsync(message, default);
 
         var rows = await bed.RowsAsync("run1");
-        Assert.Equal(["r0-0", "r0-1"], rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
-        Assert.All(rows, r => Assert.Equal("succeeded", r.GetString("Status")));
-        Assert.All(rows, r => Assert.Equal(message.DequeueCount, r.GetInt64("DequeueCount")));
+        Assert.Equal([new SampleId("r0", 0), new SampleId("r0", 1)], rows.Select(r => r.Id).Order());
+        Assert.All(rows, r => Assert.Equal((SampleStatus.Succeeded, message.DequeueCount), (r.Status, r.DequeueCount)));
         foreach (var row in rows)
         {
-            Assert.True((await bed.Storage.Runs.GetBlobClient(StorageLayout.MaskBlob("run1", "r0", int.Parse(row.RowKey[^1..]))).ExistsAsync()).Value);
+            Assert.Equal(FunctionsTestBed.Size, (await bed.Storage.Runs.ReadMaskAsync("run1", row.Id, FunctionsTestBed.Size, default)).Width);
         }
     }
 
@@ -36,15 +35,16 @@ public sealed class FunctionClassTests(AzuriteFixture azurite)
         await bed.Storage.EnsureCreatedAsync();
         var text = new ExpressionMessage
         {
-            Run = "nosuchrun", Dataset = "refshapes", RefId = "r9", ImageId = "img0", Sentences = [new SentenceItem(0, "a thing")],
+            Run = "nosuchrun", Dataset = "refshapes", RefId = "r9", ImageId = "img0", Sentences = [new Sentence(0, 1, "a thing")],
+            ImageSha256 = new string('a', 64), TruthSha256 = new string('b', 64),
         }.ToJson();
         var message = QueuesModelFactory.QueueMessage("id", "pop", new BinaryData(text), dequeueCount: 1);
 
-        await new SegmentExpression(bed.Services).RunAsync(message, default);
+        await bed.Function<SegmentExpression>().RunAsync(message, default);
 
         var row = Assert.Single(await bed.RowsAsync("nosuchrun"));
-        Assert.Equal("failed", row.GetString("Status"));
-        Assert.Contains("nosuchrun", row.GetString("Error"), StringComparison.Ordinal);
+        Assert.Equal(SampleStatus.Failed, row.Status);
+        Assert.Contains("nosuchrun", row.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,13 +52,13 @@ public sealed class FunctionClassTests(AzuriteFixture azurite)
     {
         using var bed = new FunctionsTestBed(azurite);
         await bed.EnqueueAsync("run2", objects: 1);
-        var message = await FunctionsTestBed.ReceiveAsync(bed.Storage.ExpressionsQueue);
+        var message = await bed.ReceiveAsync(bed.Names.ExpressionsQueue);
 
-        await new HandlePoisonExpression(bed.Services).RunAsync(message.MessageText, default);
+        await bed.Function<HandlePoisonExpression>().RunAsync(message.MessageText, default);
 
         var rows = await bed.RowsAsync("run2");
         Assert.Equal(2, rows.Count);
-        Assert.All(rows, r => Assert.Equal("failed", r.GetString("Status")));
+        Assert.All(rows, r => Assert.Equal(SampleStatus.Failed, r.Status));
     }
 
     [Fact]
@@ -66,20 +66,19 @@ public sealed class FunctionClassTests(AzuriteFixture azurite)
     {
         using var bed = new FunctionsTestBed(azurite);
         await bed.EnqueueAsync("run3", objects: 3);
-        var segment = new SegmentExpression(bed.Services);
+        var segment = bed.Function<SegmentExpression>();
         for (var i = 0; i < 3; i++)
         {
-            await segment.RunAsync(await FunctionsTestBed.ReceiveAsync(bed.Storage.ExpressionsQueue), default);
+            await segment.RunAsync(await bed.ReceiveAsync(bed.Names.ExpressionsQueue), default);
         }
-        var aggregate = await FunctionsTestBed.ReceiveAsync(bed.Storage.AggregateQueue);
+        var aggregate = await bed.ReceiveAsync(bed.Names.AggregateQueue);
 
-        await new AggregateRun(bed.Services).RunAsync(aggregate.MessageText, default);
+        await bed.Function<AggregateRun>().RunAsync(aggregate.MessageText, default);
 
-        var metrics = RunMetrics.Parse(
-            (await bed.Storage.Runs.GetBlobClient(StorageLayout.MetricsBlob("run3")).DownloadContentAsync()).Value.Content.ToArray(), "metrics");
+        var metrics = (await bed.Storage.Runs.FindMetricsAsync("run3", default))!;
         Assert.Equal(RunState.Complete, metrics.State);
-        Assert.Equal(new SentenceCounts(6, 6, 0, 0), metrics.Counts);
-        Assert.Null((await bed.Storage.AggregateQueue.ReceiveMessageAsync()).Value);
+        Assert.Equal(new SentenceCounts(6, 6, 0, 0, 0), metrics.Counts);
+        Assert.Null((await bed.Queue(bed.Names.AggregateQueue).ReceiveMessageAsync()).Value);
     }
 
     [Fact]
@@ -87,13 +86,25 @@ public sealed class FunctionClassTests(AzuriteFixture azurite)
     {
         using var bed = new FunctionsTestBed(azurite);
         await bed.EnqueueAsync("run4", objects: 2);
-        var aggregate = await FunctionsTestBed.ReceiveAsync(bed.Storage.AggregateQueue);
+        var aggregate = await bed.ReceiveAsync(bed.Names.AggregateQueue);
 
-        await new AggregateRun(bed.Services).RunAsync(aggregate.MessageText, default);
+        await bed.Function<AggregateRun>().RunAsync(aggregate.MessageText, default);
 
-        var next = (await bed.Storage.AggregateQueue.PeekMessagesAsync()).Value;
-        var properties = (await bed.Storage.AggregateQueue.GetPropertiesAsync()).Value;
-        Assert.Equal(1, properties.ApproximateMessagesCount);
-        Assert.Empty(next); // invisible for the recheck delay
+        var queue = bed.Queue(bed.Names.AggregateQueue);
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Empty((await queue.PeekMessagesAsync()).Value); // invisible for the recheck delay
+    }
+
+    [Fact]
+    public async Task HandlePoisonAggregate_PoisonedCheck_RecordedOnTheRunsRow()
+    {
+        using var bed = new FunctionsTestBed(azurite);
+        await bed.EnqueueAsync("run5", objects: 1);
+        var aggregate = await bed.ReceiveAsync(bed.Names.AggregateQueue);
+
+        await bed.Function<HandlePoisonAggregate>().RunAsync(aggregate.MessageText, default);
+
+        var row = (await bed.Clients.Tables.GetTableClient(bed.Names.RunsTable).GetEntityAsync<Azure.Data.Tables.TableEntity>("runs", "run5")).Value;
+        Assert.Contains("vpd aggregate --run", row.GetString("AggregationError"));
     }
 }

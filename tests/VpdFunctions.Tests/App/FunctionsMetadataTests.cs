@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using Vpd.Pipeline.Queues;
 using Vpd.Pipeline.Storage;
-using Vpd.Pipeline.Worker;
 using VpdFunctions.Functions;
 
 namespace VpdFunctions.Tests.App;
@@ -16,6 +16,7 @@ public sealed class FunctionsMetadataTests
         { nameof(SegmentExpression), StorageNames.Default.ExpressionsQueue },
         { nameof(AggregateRun), StorageNames.Default.AggregateQueue },
         { nameof(HandlePoisonExpression), StorageNames.Default.ExpressionsPoisonQueue },
+        { nameof(HandlePoisonAggregate), StorageNames.Default.AggregatePoisonQueue },
     };
 
     [Theory]
@@ -41,35 +42,34 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void FunctionClasses_QueueConstants_MatchPipelineStorageNames()
-    {
-        Assert.Equal(SegmentExpression.Queue, StorageNames.Default.ExpressionsQueue);
-        Assert.Equal(AggregateRun.Queue, StorageNames.Default.AggregateQueue);
-        Assert.Equal(HandlePoisonExpression.Queue, StorageNames.Default.ExpressionsPoisonQueue);
-    }
-
-    [Fact]
-    public void HostJson_Queues_StatesSettingsForAGpuBoundWorker()
+    public void HostJson_Queues_AreTheSettingsTheLocalWorkerUses()
     {
         var host = JsonNode.Parse(File.ReadAllText(FunctionsBuildOutput.HostJsonPath()))!.AsObject();
         var queues = host["extensions"]!["queues"]!.AsObject();
+        var settings = QueueSettings.Default;
 
         Assert.Equal("2.0", (string?)host["version"]);
-        var batchSize = (int)queues["batchSize"]!;
-        Assert.InRange(batchSize, 1, 4);
-        Assert.InRange((int)queues["newBatchThreshold"]!, 0, batchSize);
-        Assert.Equal("base64", (string?)queues["messageEncoding"]);
-        Assert.True(TimeSpan.Parse((string)queues["visibilityTimeout"]!) > TimeSpan.Zero);
-        Assert.True(TimeSpan.Parse((string)queues["maxPollingInterval"]!) <= TimeSpan.FromSeconds(30));
-        Assert.True(TimeSpan.Parse((string)host["functionTimeout"]!) >= TimeSpan.FromMinutes(10), "a cold start loads the model");
+        Assert.Equal(settings.BatchSize, (int)queues["batchSize"]!);
+        Assert.Equal(settings.NewBatchThreshold, (int)queues["newBatchThreshold"]!);
+        Assert.Equal(settings.MaxDequeueCount, (int)queues["maxDequeueCount"]!);
+        Assert.Equal(settings.RetryDelay, TimeSpan.Parse((string)queues["visibilityTimeout"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(settings.MaxPollingInterval, TimeSpan.Parse((string)queues["maxPollingInterval"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(settings.MessageEncoding, (string?)queues["messageEncoding"]);
+        Assert.Equal(
+            ["batchSize", "maxDequeueCount", "maxPollingInterval", "messageEncoding", "newBatchThreshold", "visibilityTimeout"],
+            queues.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.True(TimeSpan.Parse((string)host["functionTimeout"]!, System.Globalization.CultureInfo.InvariantCulture) >= TimeSpan.FromMinutes(10), "a cold start loads the model");
     }
 
     [Fact]
-    public void HostJson_MaxDequeueCount_MatchesLocalWorker()
+    public void QueueSettings_Default_SuitAGpuBoundWorker()
     {
-        var host = JsonNode.Parse(File.ReadAllText(FunctionsBuildOutput.HostJsonPath()))!;
+        var settings = QueueSettings.Default;
 
-        Assert.Equal(new WorkerOptions().MaxDequeueCount, (int)host["extensions"]!["queues"]!["maxDequeueCount"]!);
+        Assert.InRange(settings.BatchSize, 1, 4);
+        Assert.InRange(settings.NewBatchThreshold, 0, settings.BatchSize);
+        Assert.True(settings.RetryDelay > TimeSpan.Zero, "a transient fault needs time to clear before the retry");
+        Assert.True(settings.MaxPollingInterval <= TimeSpan.FromSeconds(30));
     }
 
     [Fact]

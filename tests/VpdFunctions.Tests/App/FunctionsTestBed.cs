@@ -1,12 +1,12 @@
-using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 using Azure.Storage.Queues.Models;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Vpd.Core.Contracts;
 using Vpd.Core.Masks;
-using Vpd.Pipeline;
 using Vpd.Pipeline.Aggregation;
 using Vpd.Pipeline.Enqueue;
+using Vpd.Pipeline.Hosting;
 using Vpd.Pipeline.Segmentation;
 using Vpd.Pipeline.Storage;
 using Vpd.TestSupport;
@@ -14,30 +14,42 @@ using Vpd.TestSupport;
 namespace VpdFunctions.Tests.App;
 
 /// <summary>
-/// An isolated pipeline per test (uniquely prefixed names in the shared Azurite) with the threshold
-/// segmenter, small generated images, and the services the function classes are constructed with.
+/// An isolated pipeline per test (uniquely prefixed names in the shared Azurite), composed as Program.cs composes it,
+/// with small generated images; function classes are created from it as the host's DI creates them.
 /// </summary>
 internal sealed class FunctionsTestBed : IDisposable
 {
     public const int Size = 8;
 
     private readonly TempDir _dir = new("vpd-functions");
+    private readonly ServiceProvider _services;
 
     public FunctionsTestBed(AzuriteFixture azurite)
     {
-        Storage = StorageClients.FromConnectionString(azurite.ConnectionString, StorageNames.WithPrefix($"f{Guid.NewGuid():N}"[..12]));
-        Services = new PipelineServices(
-            Storage, WorkerSegmenters.Create(), new AggregatorOptions { RecheckDelay = TimeSpan.FromSeconds(1) },
-            Path.Combine(_dir.Path, "model-cache"));
+        Names = StorageNames.WithPrefix($"f{Guid.NewGuid():N}"[..12]);
+        Clients = StorageClients.FromConnectionString(azurite.ConnectionString, Names);
+        _services = new ServiceCollection().AddVpdPipeline(options =>
+        {
+            options.Storage = _ => Clients;
+            options.Aggregator = new AggregatorOptions { RecheckDelay = TimeSpan.FromSeconds(1) };
+            options.Host = HostSettings.Cpu with { ModelCacheDirectory = Path.Combine(_dir.Path, "model-cache") };
+        }).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         ModelFile = _dir.File("model.bin");
         File.WriteAllBytes(ModelFile, [1, 2, 3, 4, 5]);
     }
 
-    public StorageClients Storage { get; }
+    public StorageNames Names { get; }
 
-    public PipelineServices Services { get; }
+    public StorageClients Clients { get; }
+
+    public PipelineStorage Storage => _services.GetRequiredService<PipelineStorage>();
 
     public string ModelFile { get; }
+
+    /// <summary>A function class with its dependencies, as the host creates it per invocation.</summary>
+    public T Function<T>() => ActivatorUtilities.CreateInstance<T>(_services);
+
+    public Azure.Storage.Queues.QueueClient Queue(string name) => Clients.Queue(name);
 
     /// <summary>Enqueues <paramref name="objects"/> objects of two sentences each, over two images.</summary>
     public async Task<EnqueueRequest> EnqueueAsync(string run, int objects)
@@ -48,27 +60,28 @@ internal sealed class FunctionsTestBed : IDisposable
             Run = run, Dataset = "refshapes", Split = "val", Model = ModelFile, ModelKind = ThresholdSegmenter.Kind,
             ModelConfigJson = "{}", TokenLength = 4, ImageSize = Size, NoiseStep = 0, NoiseSeed = 1, CodeVersion = "test",
             FirstAggregateDelay = TimeSpan.Zero,
-            Objects = Enumerable.Range(0, objects).Select(i => new ReferredObject(
+            Objects = [.. Enumerable.Range(0, objects).Select(i => new ReferredObject(
                 $"r{i}", $"img{i % 2}", images[i % 2], Truth(i),
-                [new SentenceItem(0, $"shape {i}"), new SentenceItem(1, $"the shape number {i}")])).ToList(),
+                [new Sentence(0, i * 2, $"shape {i}"), new Sentence(1, (i * 2) + 1, $"the shape number {i}")]))],
         };
-        await Services.Enqueuer.EnqueueAsync(request, null, default);
+        await _services.GetRequiredService<RunEnqueuer>().EnqueueAsync(request, null, default);
         return request;
     }
 
     /// <summary>Takes the next message off a queue as the Functions host would hand it over.</summary>
-    public static async Task<QueueMessage> ReceiveAsync(Azure.Storage.Queues.QueueClient queue)
+    public async Task<QueueMessage> ReceiveAsync(string queueName)
     {
+        var queue = Queue(queueName);
         var message = (await queue.ReceiveMessageAsync()).Value
             ?? throw new InvalidOperationException($"queue {queue.Name} is empty");
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         return message;
     }
 
-    public async Task<List<TableEntity>> RowsAsync(string run)
+    public async Task<List<SampleRow>> RowsAsync(string run)
     {
-        var rows = new List<TableEntity>();
-        await foreach (var row in Storage.Samples.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {run}")))
+        var rows = new List<SampleRow>();
+        await foreach (var row in Storage.Samples.ReadRunAsync(run, summaryOnly: false, default))
         {
             rows.Add(row);
         }
@@ -77,7 +90,7 @@ internal sealed class FunctionsTestBed : IDisposable
 
     public void Dispose()
     {
-        Services.Dispose();
+        _services.Dispose();
         _dir.Dispose();
     }
 
@@ -89,7 +102,7 @@ internal sealed class FunctionsTestBed : IDisposable
         {
             for (var x = 0; x < image.Width; x++)
             {
-                image[x, y] = new Rgb24((byte)(x * 20 + index * 50), (byte)(y * 25), 128);
+                image[x, y] = new Rgb24((byte)((x * 20) + (index * 50)), (byte)(y * 25), 128);
             }
         }
         image.SaveAsJpeg(path);
@@ -97,5 +110,5 @@ internal sealed class FunctionsTestBed : IDisposable
     }
 
     private static BinaryMask Truth(int index) =>
-        new(Size, Size, Enumerable.Range(0, Size * Size).Select(p => (byte)((p + index) % 3 == 0 ? 1 : 0)).ToArray());
+        new(Size, Size, [.. Enumerable.Range(0, Size * Size).Select(p => (byte)((p + index) % 3 == 0 ? 1 : 0))]);
 }

@@ -15,7 +15,7 @@ public sealed class StorageSettingsTests
 
         Assert.Equal("127.0.0.1", clients.Blobs.Uri.Host);
         Assert.Equal(10001, clients.Queues.Uri.Port);
-        Assert.Equal("vpd-expressions", clients.ExpressionsQueue.Name);
+        Assert.Equal("vpd-expressions", clients.Names.ExpressionsQueue);
     }
 
     [Fact]
