@@ -53,15 +53,16 @@ internal sealed class HostTestBed : IDisposable
     public QueueTrigger Trigger(FunctionsHost host, string function, TimeSpan? retryDelay = null) =>
         new(host, function, Storage.Queues, retryDelay);
 
-    /// <summary>The run, dataset, refId and sentence indexes a vpd-expressions message names (its documented JSON).</summary>
-    public static (string Run, string Dataset, string RefId, int[] Sentences) Expression(QueueMessage message) => Expression(message.Body);
+    /// <summary>What a vpd-expressions message names (its documented JSON).</summary>
+    public static QueuedExpression Expression(QueueMessage message) => Expression(message.Body);
 
-    public static (string Run, string Dataset, string RefId, int[] Sentences) Expression(PeekedMessage message) => Expression(message.Body);
+    public static QueuedExpression Expression(PeekedMessage message) => Expression(message.Body);
 
-    private static (string Run, string Dataset, string RefId, int[] Sentences) Expression(BinaryData body)
+    private static QueuedExpression Expression(BinaryData body)
     {
         var json = JsonNode.Parse(body.ToString())!;
-        return ((string)json["run"]!, (string)json["dataset"]!, (string)json["refId"]!,
+        return new QueuedExpression(
+            (string)json["run"]!, (string)json["dataset"]!, (string)json["refId"]!, (string)json["truthSha256"]!,
             json["sentences"]!.AsArray().Select(s => (int)s!["index"]!).ToArray());
     }
 
@@ -70,4 +71,11 @@ internal sealed class HostTestBed : IDisposable
         Runs.Dispose();
         _modelCache.Dispose();
     }
+}
+
+/// <summary>The run, dataset, referred object, truth mask hash and sentence indexes of one vpd-expressions message.</summary>
+internal sealed record QueuedExpression(string Run, string Dataset, string RefId, string TruthSha256, int[] Sentences)
+{
+    /// <summary>The VpdSamples RowKeys of its sentences, in order.</summary>
+    public IEnumerable<string> RowKeys => Sentences.Select(i => $"{RefId}-{i}").Order(StringComparer.Ordinal);
 }

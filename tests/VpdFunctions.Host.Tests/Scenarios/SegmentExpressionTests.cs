@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Data.Tables;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -28,20 +29,21 @@ public sealed class SegmentExpressionTests(AzuriteFixture azurite, PublishedApp 
         Assert.True(delivery.Succeeded, $"{delivery.Response?.Result.Exception}\n{host.Process.Output}");
         Assert.Equal(QueueOutcome.Deleted, delivery.Outcome);
         Assert.Equal(2, delivery.Message.DequeueCount);
-        var (run, dataset, refId, sentences) = HostTestBed.Expression(delivery.Message);
-        var rows = await bed.Storage.RowsAsync(run);
-        Assert.Equal(sentences.Select(i => $"{refId}-{i}").Order(StringComparer.Ordinal), rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
-        var truth = ForegroundOf(await bed.Storage.BlobAsync(AppStorage.InputsContainer, AppStorage.TruthBlob(dataset, refId)), 32);
+        var expression = HostTestBed.Expression(delivery.Message);
+        var rows = await bed.Storage.RowsAsync(expression.Run);
+        Assert.Equal(expression.RowKeys, rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
+        var truth = ForegroundOf(
+            await bed.Storage.BlobAsync(AppStorage.InputsContainer, AppStorage.TruthBlob(expression.Dataset, 32, expression.RefId, expression.TruthSha256)), 32);
         foreach (var row in rows)
         {
             Assert.Equal("succeeded", row.GetString("Status"));
             // The QueueMessage the worker bound carried the delivery's dequeue count.
-            Assert.Equal(2L, Convert.ToInt64(row["DequeueCount"], System.Globalization.CultureInfo.InvariantCulture));
-            var index = int.Parse(row.RowKey[(refId.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            var mask = ForegroundOf(await bed.Storage.BlobAsync(AppStorage.RunsContainer, AppStorage.MaskBlob(run, refId, index)), 32);
+            Assert.Equal(2L, Convert.ToInt64(row["DequeueCount"], CultureInfo.InvariantCulture));
+            var index = int.Parse(row.RowKey[(expression.RefId.Length + 1)..], CultureInfo.InvariantCulture);
+            var mask = ForegroundOf(await bed.Storage.BlobAsync(AppStorage.RunsContainer, AppStorage.MaskBlob(expression.Run, expression.RefId, index)), 32);
             var (intersection, union) = Overlap(mask, truth);
-            Assert.Equal(intersection, Convert.ToInt64(row["I"], System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Equal(union, Convert.ToInt64(row["U"], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(intersection, Convert.ToInt64(row["I"], CultureInfo.InvariantCulture));
+            Assert.Equal(union, Convert.ToInt64(row["U"], CultureInfo.InvariantCulture));
         }
         Assert.Null((await trigger.Queue.PeekMessageAsync()).Value);
     }

@@ -10,7 +10,7 @@ namespace VpdFunctions.Host.Tests.Storage;
 /// <summary>
 /// Reads what the worker wrote, by the documented contracts (ARCHITECTURE.md, docs/pipeline.md,
 /// docs/metrics-schema.md): rows of the VpdSamples table (PartitionKey = run, RowKey = {refId}-{index}),
-/// mask PNGs at <c>runs/{run}/masks/{refId}-{index}.png</c>, truth PNGs at <c>inputs/{dataset}/truth/{refId}.png</c>,
+/// mask PNGs at <c>runs/{run}/masks/{refId}-{index}.png</c>, truth PNGs at <c>inputs/{dataset}/truth/{S}/{refId}/{sha256}.png</c>,
 /// <c>runs/{run}/metrics.json</c>. Nothing here calls the product: a test decides from storage alone.
 /// </summary>
 public sealed class AppStorage(string connectionString, HostQueueSettings queueSettings)
@@ -66,5 +66,6 @@ public sealed class AppStorage(string connectionString, HostQueueSettings queueS
 
     public static string MaskBlob(string run, string refId, int index) => $"{run}/masks/{refId}-{index}.png";
 
-    public static string TruthBlob(string dataset, string refId) => $"{dataset}/truth/{refId}.png";
+    /// <summary>A truth mask at S x S, named by its content (the message's <c>truthSha256</c>).</summary>
+    public static string TruthBlob(string dataset, int size, string refId, string sha256) => $"{dataset}/truth/{size}/{refId}/{sha256}.png";
 }
