@@ -37,13 +37,6 @@ param maxReplicas int = 4
 @minValue(1)
 param expressionMessagesPerReplica int = 16
 
-@description('Tensor dtype of the worker: float32, or bfloat16 on A100 (the T4 has no fast bfloat16).')
-@allowed([
-  'float32'
-  'bfloat16'
-])
-param vpdDtype string = 'float32'
-
 @description('Extra tags merged into the standard ones.')
 param extraTags object = {}
 
@@ -154,7 +147,6 @@ module functionsApp 'modules/functionsApp.bicep' = {
     expressionsQueueName: expressionsQueueName
     aggregateQueueName: aggregateQueueName
     expressionsPoisonQueueName: '${expressionsQueueName}-poison'
-    vpdDtype: vpdDtype
   }
   // The identity module grants AcrPull and the storage roles; the first revision needs both.
   dependsOn: [

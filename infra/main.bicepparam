@@ -1,7 +1,7 @@
 using 'main.bicep'
 
 // Serverless T4 by default: the cheapest GPU that holds the full VPD model in float32 (16 GB).
-// For A100: VPD_DEPLOY_GPU_PROFILE=Consumption-GPU-NC24-A100 and set vpdDtype = 'bfloat16' below.
+// For A100: VPD_DEPLOY_GPU_PROFILE=Consumption-GPU-NC24-A100 (runs on it are worth enqueueing with --dtype bfloat16).
 param environmentName = 'vpd'
 param gpuProfileType = readEnvironmentVariable('VPD_DEPLOY_GPU_PROFILE', 'Consumption-GPU-NC8as-T4')
 
@@ -13,4 +13,3 @@ param appImage = readEnvironmentVariable('VPD_DEPLOY_IMAGE', 'mcr.microsoft.com/
 param minReplicas = 0
 param maxReplicas = 4
 param expressionMessagesPerReplica = 16
-param vpdDtype = 'float32'

@@ -69,13 +69,6 @@ param aggregateQueueName string
 @description('Poison queue of the expressions queue (its handler records failed sentences).')
 param expressionsPoisonQueueName string
 
-@description('Tensor dtype the worker computes in: float32 (T4 has no fast bfloat16) or bfloat16 (A100).')
-@allowed([
-  'float32'
-  'bfloat16'
-])
-param vpdDtype string
-
 // Replica size per profile. Serverless GPU replicas take the whole profile (T4: 8 vCPU / 56 GiB,
 // A100: 24 vCPU / 220 GiB); a dedicated NC24-A100 node keeps some room for the node's own agents,
 // so its replica asks for less (an estimate, not verified on Azure).
@@ -196,12 +189,10 @@ var workerSettings = [
     value: 'dotnet-isolated'
   }
   {
+    // The device belongs to the host: the worker runs every model here, and refuses to start if it sees no GPU.
+    // The dtype belongs to the run (vpd enqueue --dtype), so it is not a host setting.
     name: 'VPD_DEVICE'
     value: 'cuda'
-  }
-  {
-    name: 'VPD_DTYPE'
-    value: vpdDtype
   }
   {
     name: 'VPD_MODEL_CACHE'

@@ -93,4 +93,51 @@ public sealed class ConvertCommandTests
         Assert.True(fresh.ExitCode == 0, fresh.Error);
         Assert.True(VpdModelFile.IsModelFile(dir.File("fresh.safetensors")));
     }
+
+    [SkippableFact]
+    public async Task Convert_SdFileWithTextAdapterOff_RecordsItInTheConfig()
+    {
+        using var dir = new TempDir();
+        var sd = TinyCheckpoints.WriteStableDiffusion(dir.Path);
+        var output = dir.File("seed.safetensors");
+
+        var result = await CliRun.InvokeAsync("convert", sd, "--out", output, "--tokenizer", TinyCheckpoints.TokenizerDir,
+            "--config", TinyCheckpoints.WriteConfig(dir.Path), "--fresh-head", "--text-adapter", "off");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("text adapter off", result.Output);
+        Assert.False(VpdModelFile.ReadConfig(output).Refer.UseTextAdapter);
+        Assert.Contains("\"use_text_adapter\":false", SafetensorsFile.ReadMetadata(output)["config"]);
+    }
+
+    [Fact]
+    public async Task Convert_ShippedTinyModelTextAdapterOffThenOn_SwitchesOnlyTheConfig()
+    {
+        using var dir = new TempDir();
+        var shipped = Path.Combine(RepoPaths.Root, "models", "tiny-refshapes.safetensors");
+
+        var off = await CliRun.InvokeAsync("convert", shipped, "--out", dir.File("off.safetensors"), "--text-adapter", "off");
+        var on = await CliRun.InvokeAsync("convert", dir.File("off.safetensors"), "--out", dir.File("on.safetensors"), "--text-adapter", "on");
+        var kept = await CliRun.InvokeAsync("convert", dir.File("off.safetensors"), "--out", dir.File("kept.safetensors"));
+
+        Assert.True(off.ExitCode == 0 && on.ExitCode == 0 && kept.ExitCode == 0, off.ToString() + on + kept);
+        Assert.True(VpdModelFile.ReadConfig(shipped).Refer.UseTextAdapter);
+        Assert.False(VpdModelFile.ReadConfig(dir.File("off.safetensors")).Refer.UseTextAdapter);
+        Assert.True(VpdModelFile.ReadConfig(dir.File("on.safetensors")).Refer.UseTextAdapter);
+        Assert.False(VpdModelFile.ReadConfig(dir.File("kept.safetensors")).Refer.UseTextAdapter);
+        var weights = SafetensorsFile.ReadHeader(shipped).Entries.Select(e => (e.Name, e.End - e.Begin));
+        Assert.Equal(weights, SafetensorsFile.ReadHeader(dir.File("off.safetensors")).Entries.Select(e => (e.Name, e.End - e.Begin)));
+    }
+
+    [Fact]
+    public async Task Convert_TextAdapterNeitherOnNorOff_ExitsBadInputNamingTheOption()
+    {
+        using var dir = new TempDir();
+
+        var result = await CliRun.InvokeAsync("convert", Path.Combine(RepoPaths.Root, "models", "tiny-refshapes.safetensors"),
+            "--out", dir.File("x.safetensors"), "--text-adapter", "maybe");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--text-adapter must be on or off; got 'maybe'", result.Error);
+    }
 }

@@ -12,12 +12,15 @@ public sealed class VpdReferGoldenTests
 {
     private static readonly string[] TestPrefixes = ["input.", "output.", "intermediate.", "constant."];
 
-    [SkippableFact]
-    public void Forward_GoldenTinyModel_MatchesEveryOutputAndIntermediateOfBothVariants()
+    /// <param name="batchCopies">1: the golden case; 2: the case stacked twice along the batch (<see cref="GoldenFolders"/>).</param>
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Forward_GoldenTinyModel_MatchesEveryOutputAndIntermediateOfBothVariants(int batchCopies)
     {
-        var (path, golden, model) = LoadGoldenModel();
+        var (path, golden, model) = LoadGoldenModel(batchCopies);
         using var _ = model;
-        var noiseStep = (int)golden["constant.noise_timestep"].item<long>();
+        var noiseStep = Vpd.Tools.SelfTest.GoldenFile.SharedStep(golden, "constant.noise_timestep", path);
         using var recorder = new TraceRecorder();
         using var results = new DisposableList();
 
@@ -39,7 +42,8 @@ public sealed class VpdReferGoldenTests
         GoldenCompare.AssertAll(path, golden, GoldenCompare.CheckedNames(path),
             name => outputs.GetValueOrDefault(name) ?? recorder.Get(name),
             name => name.Contains(".attn.", StringComparison.Ordinal));
-        Assert.Equal(golden["constant.timestep"].item<long>(), model.Config.Timestep);
+        using var timesteps = Vpd.Tools.SelfTest.GoldenFile.PerSample(model.Config.Timestep, golden["input.image"].shape[0]);
+        GoldenTensorAssert.Exact("constant.timestep", timesteps, golden["constant.timestep"]);
     }
 
     [SkippableFact]
@@ -57,12 +61,14 @@ public sealed class VpdReferGoldenTests
         Assert.Equal(model.state_dict().Count, ordered.Count);
     }
 
-    [SkippableFact]
-    public void NoiseSchedule_GoldenConstants_MatchExactly()
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void NoiseSchedule_GoldenConstants_MatchExactly(int batchCopies)
     {
-        var path = RepoPaths.Golden("vpd_refer_tiny.safetensors");
+        var path = GoldenFolders.File(batchCopies, "vpd_refer_tiny.safetensors");
         var golden = SafetensorsFile.Load(path, name => name.StartsWith("constant.", StringComparison.Ordinal));
-        var step = (int)golden["constant.noise_timestep"].item<long>();
+        var step = Vpd.Tools.SelfTest.GoldenFile.SharedStep(golden, "constant.noise_timestep", path);
 
         var (a, b) = NoiseSchedule.Coefficients(step);
 
@@ -136,9 +142,9 @@ public sealed class VpdReferGoldenTests
         Assert.Contains("text embeddings has shape [1, 10, ", error.Message);
     }
 
-    private static (string Path, Dictionary<string, Tensor> Golden, VpdRefer Model) LoadGoldenModel()
+    private static (string Path, Dictionary<string, Tensor> Golden, VpdRefer Model) LoadGoldenModel(int batchCopies = 1)
     {
-        var path = RepoPaths.Golden("vpd_refer_tiny.safetensors");
+        var path = GoldenFolders.File(batchCopies, "vpd_refer_tiny.safetensors");
         var config = VpdReferConfig.FromMetadata(SafetensorsFile.ReadMetadata(path), path);
         var golden = SafetensorsFile.Load(path);
         var model = new VpdRefer(config);

@@ -26,11 +26,12 @@ public static class ConvertCommand
         {
             Description = "Accept a Stable Diffusion file without a VPD checkpoint: gamma, adapter and head get VPD's initialisation (to train from)",
         };
-        var command = new Command("convert", "Convert checkpoints into a VPD model file") { inputs, output, freshHead };
+        var textAdapter = TextAdapterOption.Create();
+        var command = new Command("convert", "Convert checkpoints into a VPD model file") { inputs, output, freshHead, textAdapter };
         import.AddTo(command);
         command.SetGuardedAction((parseResult, cancellationToken) =>
         {
-            var options = import.Read(parseResult, parseResult.GetValue(freshHead));
+            var options = import.Read(parseResult, parseResult.GetValue(freshHead), TextAdapterOption.Parse(parseResult.GetValue(textAdapter)));
             var outputPath = parseResult.GetValue(output)!;
             return Task.FromResult(Run(
                 parseResult.GetValue(inputs) ?? [], parseResult.GetValue(import.Tokenizer), outputPath, options, parseResult.InvocationConfiguration, cancellationToken));
@@ -57,7 +58,9 @@ public static class ConvertCommand
         {
             io.Output.WriteLine($"read {source.Path} ({source.Kind})");
         }
-        io.Output.WriteLine($"wrote {outputPath} (token_length {model.Config.Refer.TokenLength}, image_size {model.Config.Refer.ImageSize}, sha256 {VpdModelFile.Sha256(outputFull)})");
+        io.Output.WriteLine(
+            $"wrote {outputPath} (token_length {model.Config.Refer.TokenLength}, image_size {model.Config.Refer.ImageSize}, "
+            + $"text adapter {(model.Config.Refer.UseTextAdapter ? TextAdapterOption.On : TextAdapterOption.Off)}, sha256 {VpdModelFile.Sha256(outputFull)})");
         return ExitCodes.Ok;
     }
 }

@@ -35,12 +35,21 @@ public static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs (passes over the objects, one random sentence each)", DefaultValueFactory = _ => 1 };
         var batch = new Option<int>("--batch-size") { Description = "Objects per step", DefaultValueFactory = _ => 8 };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate (polynomial decay to 0)", DefaultValueFactory = _ => 5e-5 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay (not on biases and norm layers)", DefaultValueFactory = _ => 0.01 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay (not on the parameters --no-decay names)", DefaultValueFactory = _ => 0.01 };
+        var noDecay = new Option<string>("--no-decay")
+        {
+            Description = "Parameters without weight decay: norm-names (VPD's refer/train.py: full name contains 'norm') | "
+                + "biases+norm-layers (every bias and norm-layer parameter)",
+            DefaultValueFactory = _ => WeightDecayExemptions.Names[0],
+        };
+        var textAdapter = TextAdapterOption.Create();
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation, data order, sentence picks and noise", DefaultValueFactory = _ => 0 };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Folder for epoch-NNN.safetensors, best.safetensors, last.safetensors and its resume state", Required = true };
         var valSplit = new Option<string?>("--val-split") { Description = "Split to validate on after each epoch (oIoU, mIoU, P@k; picks best.safetensors)" };
         var valLimit = new Option<int?>("--val-limit") { Description = "Validate on the first N objects of the validation split only" };
         var trainLimit = new Option<int?>("--limit") { Description = "Train on the first N objects of the split only" };
+        var subset = new Option<int?>("--subset") { Description = "Train on N objects of the split drawn at random with --subset-seed (the seed report's 5,000)" };
+        var subsetSeed = new Option<long>("--subset-seed") { Description = "Seed of the --subset draw (independent of --seed)", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out exactly where it stopped" };
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after this many minutes of training, validate and save a resumable state" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
@@ -48,8 +57,8 @@ public static class TrainCommand
         var logEvery = new Option<int>("--log-every") { Description = "Print a progress line every N steps", DefaultValueFactory = _ => 10 };
         var command = new Command("train", "Train a VPD model (VPD's recipe) and write model files in the product's format")
         {
-            data, dataset, split, init, trainable, noiseStep, epochs, batch, lr, weightDecay, seed, outDir, valSplit, valLimit, trainLimit,
-            resume, maxMinutes, device, threads, logEvery,
+            data, dataset, split, init, trainable, textAdapter, noiseStep, epochs, batch, lr, weightDecay, noDecay, seed, outDir, valSplit, valLimit,
+            trainLimit, subset, subsetSeed, resume, maxMinutes, device, threads, logEvery,
         };
         import.AddTo(command);
         command.SetGuardedAction((parse, cancellationToken) =>
@@ -57,7 +66,10 @@ public static class TrainCommand
             var output = parse.InvocationConfiguration.Output;
             TorchThreads.Apply(parse.GetValue(threads));
             var outFolder = parse.GetValue(outDir)!.FullName;
-            var initModel = TrainInit.Resolve(parse.GetValue(init) ?? [], parse, import, outFolder, parse.GetValue(resume), output, parse.InvocationConfiguration.Error);
+            var adapter = TextAdapterOption.Parse(parse.GetValue(textAdapter));
+            var exemption = WeightDecayExemptions.Parse(parse.GetValue(noDecay)!);
+            var initModel = TrainInit.Resolve(
+                parse.GetValue(init) ?? [], parse, import, adapter, outFolder, parse.GetValue(resume), output, parse.InvocationConfiguration.Error);
             var options = new TrainingOptions
             {
                 DataRoot = parse.GetValue(data)!.FullName,
@@ -70,11 +82,15 @@ public static class TrainCommand
                 BatchSize = parse.GetValue(batch),
                 LearningRate = parse.GetValue(lr),
                 WeightDecay = parse.GetValue(weightDecay),
+                NoDecay = exemption,
+                TextAdapter = adapter,
                 Seed = parse.GetValue(seed),
                 OutDir = outFolder,
                 ValSplit = parse.GetValue(valSplit),
                 ValLimit = parse.GetValue(valLimit),
                 TrainLimit = parse.GetValue(trainLimit),
+                TrainSubset = parse.GetValue(subset),
+                SubsetSeed = parse.GetValue(subsetSeed),
                 Resume = parse.GetValue(resume),
                 MaxMinutes = parse.GetValue(maxMinutes),
                 Device = parse.GetValue(device)!,

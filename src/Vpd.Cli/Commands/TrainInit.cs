@@ -17,7 +17,7 @@ internal static class TrainInit
     public const string FileName = "init.safetensors";
 
     public static string Resolve(
-        IReadOnlyList<string> inits, ParseResult parse, ImportOptions import, string outDir, bool resume, TextWriter output, TextWriter error)
+        IReadOnlyList<string> inits, ParseResult parse, ImportOptions import, bool? textAdapter, string outDir, bool resume, TextWriter output, TextWriter error)
     {
         if (inits.Count == 0)
         {
@@ -47,7 +47,7 @@ internal static class TrainInit
             return target;
         }
         Directory.CreateDirectory(outDir);
-        using var imported = ImportOptions.ImportAndSave(inits, parse.GetValue(import.Tokenizer), import.Read(parse, allowFreshHead: true), target, error).Model;
+        using var imported = ImportOptions.ImportAndSave(inits, parse.GetValue(import.Tokenizer), import.Read(parse, allowFreshHead: true, textAdapter), target, error).Model;
         output.WriteLine($"imported {string.Join(" + ", inits)} into {target} (token_length {imported.Config.Refer.TokenLength}, image_size {imported.Config.Refer.ImageSize})");
         return target;
     }

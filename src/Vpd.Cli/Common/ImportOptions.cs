@@ -31,8 +31,8 @@ public sealed class ImportOptions
         command.Options.Add(Config);
     }
 
-    public CheckpointImportOptions Read(ParseResult parse, bool allowFreshHead) =>
-        new(ReadConfig(parse.GetValue(Config)), parse.GetValue(TokenLength), allowFreshHead);
+    public CheckpointImportOptions Read(ParseResult parse, bool allowFreshHead, bool? useTextAdapter = null) =>
+        new(ReadConfig(parse.GetValue(Config)), parse.GetValue(TokenLength), allowFreshHead, useTextAdapter);
 
     /// <summary>Imports <paramref name="inputs"/> and writes them as one product model file, never leaving a truncated one.</summary>
     public static ImportedModel ImportAndSave(

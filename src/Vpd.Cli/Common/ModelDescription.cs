@@ -14,11 +14,11 @@ public sealed record ModelDescription(string Kind, string ConfigJson, int TokenL
     public const string CustomKind = "vpd";
 
     /// <summary>
-    /// The description of <paramref name="modelSpec"/>: a local model file (its metadata is read, not its
-    /// weights) or <c>sha256:hex</c> of one in storage (fetched into the local model cache first).
+    /// The description of <paramref name="modelSpec"/>: a local model file (its header is checked whole, its
+    /// weights are not read) or <c>sha256:hex</c> of one in storage (fetched into the local model cache first).
     /// </summary>
     /// <exception cref="FileNotFoundException">The local file does not exist.</exception>
-    /// <exception cref="InvalidDataException">Not a VPD model file, or the named blob is missing.</exception>
+    /// <exception cref="InvalidDataException">Not a valid VPD model file, or the named blob is missing.</exception>
     public static async Task<ModelDescription> OfModelAsync(string modelSpec, PipelineStorage storage, CancellationToken cancellationToken)
     {
         var path = modelSpec;
@@ -31,7 +31,8 @@ public sealed record ModelDescription(string Kind, string ConfigJson, int TokenL
         {
             throw new FileNotFoundException($"--model {modelSpec}: file not found (pass a model file or sha256:<hex>)", modelSpec);
         }
-        var config = VpdModelFile.ReadConfig(path);
+        // The whole file is checked here, so a model workers cannot load is refused before anything is enqueued.
+        var config = VpdModelFile.Validate(path);
         return new ModelDescription(KindOf(config), config.ToJson().ToJsonString(), config.Refer.TokenLength, config.Refer.ImageSize);
     }
 

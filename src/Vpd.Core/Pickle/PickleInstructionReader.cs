@@ -114,11 +114,12 @@ public static class PickleInstructionReader
     }
 
     // Two's-complement little-endian, as LONG1/LONG4 store it; kept as long when it fits.
-    private static object LittleEndianInteger(ReadOnlySpan<byte> bytes)
-    {
-        var value = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
-    }
+    private static object LittleEndianInteger(ReadOnlySpan<byte> bytes) => LongWhenItFits(new BigInteger(bytes, isUnsigned: false, isBigEndian: false));
+
+    // Boxed explicitly: in `fits ? (long)value : value` C# converts the long back to BigInteger (the
+    // conditional's type), and every consumer that expects a long would refuse a well-formed int.
+    private static object LongWhenItFits(BigInteger value) =>
+        value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
 
     private static object ParseIntLine(string line, string source, long position) => line switch
     {
@@ -136,7 +137,7 @@ public static class PickleInstructionReader
         {
             throw Malformed(source, position, $"has a LONG argument that is not a number: '{line}'");
         }
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        return LongWhenItFits(value);
     }
 
     private static long ParseMemoLine(string line, string source, long position) =>

@@ -10,7 +10,8 @@ namespace Vpd.Model.Checkpoints;
 /// Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
 /// (<c>name: {dtype, shape, data_offsets}</c> plus a string-valued <c>__metadata__</c>), then raw
 /// row-major little-endian tensor bytes. Used for golden files, Stable Diffusion files and the
-/// product's own model files (whose metadata carries the model config and tokenizer).
+/// product's own model files (whose metadata carries the model config and tokenizer). Every header is
+/// checked against the format's rules (<see cref="SafetensorsHeaderParser"/>) before a byte of data is read.
 /// </summary>
 public static class SafetensorsFile
 {
@@ -109,53 +110,17 @@ public static class SafetensorsFile
         }
         stream.ReadExactly(lengthBytes);
         var headerLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-        if (headerLength <= 0 || headerLength > MaxHeaderBytes || 8 + headerLength > stream.Length)
+        if (headerLength <= 0 || headerLength > MaxHeaderBytes)
         {
-            throw new InvalidDataException($"{path}: not a safetensors file (header length {headerLength} is out of range)");
+            throw new InvalidDataException($"{path}: not a safetensors file (header length {headerLength} is outside 1..{MaxHeaderBytes})");
+        }
+        if (8 + headerLength > stream.Length)
+        {
+            throw new InvalidDataException($"{path}: header length {headerLength} runs past the end of the {stream.Length}-byte file (truncated file?)");
         }
         var json = new byte[headerLength];
         stream.ReadExactly(json);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: safetensors header is not valid JSON: {e.Message}", e);
-        }
-        using (doc)
-        {
-            var entries = new List<Entry>();
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var dataLength = stream.Length - 8 - headerLength;
-            foreach (var property in doc.RootElement.EnumerateObject())
-            {
-                if (property.Name == "__metadata__")
-                {
-                    foreach (var item in property.Value.EnumerateObject())
-                    {
-                        metadata[item.Name] = item.Value.GetString() ?? "";
-                    }
-                    continue;
-                }
-                var value = property.Value;
-                var offsets = value.GetProperty("data_offsets");
-                var entry = new Entry(
-                    property.Name,
-                    value.GetProperty("dtype").GetString() ?? "",
-                    value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray(),
-                    offsets[0].GetInt64(),
-                    offsets[1].GetInt64());
-                if (entry.Begin < 0 || entry.End < entry.Begin || entry.End > dataLength)
-                {
-                    throw new InvalidDataException($"{path}: tensor '{entry.Name}' has data offsets outside the file");
-                }
-                entries.Add(entry);
-            }
-            entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
-            return new Header(entries, metadata, 8 + headerLength);
-        }
+        return SafetensorsHeaderParser.Parse(json, stream.Length - 8 - headerLength, 8 + headerLength, path);
     }
 
     private static Tensor FromBytes(byte[] bytes, Entry entry, string path)
@@ -173,14 +138,8 @@ public static class SafetensorsFile
             "BOOL" => ScalarType.Bool,
             _ => throw new InvalidDataException($"{path}: tensor '{entry.Name}' has unsupported dtype {entry.DType}"),
         };
+        // The header parser has matched the shape to these bytes, so the allocation is the file's own size.
         var tensor = torch.empty(entry.Shape, dtype);
-        var expected = tensor.NumberOfElements * tensor.ElementSize;
-        if (expected != bytes.Length)
-        {
-            tensor.Dispose();
-            throw new InvalidDataException(
-                $"{path}: tensor '{entry.Name}' holds {bytes.Length} bytes but {entry.DType}{FormatShape(entry.Shape)} needs {expected}");
-        }
         tensor.bytes = bytes;
         return tensor;
     }
@@ -199,5 +158,4 @@ public static class SafetensorsFile
         _ => throw new NotSupportedException($"tensor '{name}': dtype {type} cannot be written to safetensors"),
     };
 
-    private static string FormatShape(long[] shape) => "[" + string.Join(", ", shape) + "]";
 }

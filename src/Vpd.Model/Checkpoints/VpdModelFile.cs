@@ -14,6 +14,10 @@ namespace Vpd.Model.Checkpoints;
 /// (VPDRefer's keys as in the released checkpoints, the CLIP text encoder under
 /// <c>cond_stage_model.transformer.</c> as in Stable Diffusion files), with the model config and the
 /// tokenizer (vocab.json and merges.txt contents) in its metadata. GPU hosts load it in one read.
+/// Before a tensor is allocated, a file is checked whole (<see cref="Validate"/>): the safetensors header by
+/// the format's rules, the config by <see cref="ConfigBounds"/>, the tokenizer, and every tensor's name and
+/// shape against the layout the config implies; any failure is an <see cref="InvalidDataException"/> that
+/// names the file.
 /// </summary>
 public static class VpdModelFile
 {
@@ -62,13 +66,21 @@ public static class VpdModelFile
         }
     }
 
-    /// <summary>The config stored in a model file, without reading its weights.</summary>
-    public static VpdModelConfig ReadConfig(string path) => ReadConfig(ReadCheckedMetadata(path), path);
+    /// <summary>The config stored in a model file, without reading its weights (header and config checked).</summary>
+    public static VpdModelConfig ReadConfig(string path) => ReadConfig(ReadCheckedHeader(path).Metadata, path);
+
+    /// <summary>
+    /// Everything <see cref="Load"/> checks before it allocates: header, config, tokenizer, and each tensor's
+    /// name, shape and kind against the config's layout (built on the meta device, no memory). Returns the config.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">Naming the file and what is wrong with it.</exception>
+    public static VpdModelConfig Validate(string path) => Inspect(path, useTextAdapter: null).Config;
 
     /// <summary>The provenance notes stored in a model file.</summary>
     public static IReadOnlyDictionary<string, string> ReadProvenance(string path)
     {
-        var metadata = ReadCheckedMetadata(path);
+        var metadata = ReadCheckedHeader(path).Metadata;
         return metadata.TryGetValue(ProvenanceKey, out var json)
             ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []
             : new Dictionary<string, string>();
@@ -99,15 +111,10 @@ public static class VpdModelFile
     }
 
     /// <summary>Loads a model file strictly: every key the model needs present, no other key.</summary>
-    public static VpdModel Load(string path, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    /// <param name="useTextAdapter">Switches the text adapter on or off instead of the file's setting (its weights are there either way).</param>
+    public static VpdModel Load(string path, Device? device = null, ScalarType dtype = ScalarType.Float32, bool? useTextAdapter = null)
     {
-        var metadata = ReadCheckedMetadata(path);
-        var config = ReadConfig(metadata, path);
-        if (!metadata.TryGetValue(VocabKey, out var vocab) || !metadata.TryGetValue(MergesKey, out var merges))
-        {
-            throw new InvalidDataException($"{path}: model file has no tokenizer in its metadata");
-        }
-        var tokenizer = ClipTokenizer.FromStrings(vocab, merges, path);
+        var (config, tokenizer) = Inspect(path, useTextAdapter);
         var tensors = SafetensorsFile.Load(path);
         var model = new VpdModel(config, tokenizer);
         try
@@ -142,13 +149,36 @@ public static class VpdModelFile
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static IReadOnlyDictionary<string, string> ReadCheckedMetadata(string path)
+    private static (VpdModelConfig Config, ClipTokenizer Tokenizer) Inspect(string path, bool? useTextAdapter)
+    {
+        var header = ReadCheckedHeader(path);
+        var config = ReadConfig(header.Metadata, path);
+        if (useTextAdapter is { } on)
+        {
+            config = config with { Refer = config.Refer with { UseTextAdapter = on } };
+        }
+        if (!header.Metadata.TryGetValue(VocabKey, out var vocab) || !header.Metadata.TryGetValue(MergesKey, out var merges))
+        {
+            throw new InvalidDataException($"{path}: model file has no tokenizer in its metadata");
+        }
+        var tokenizer = ClipTokenizer.FromStrings(vocab, merges, path);
+        if (tokenizer.VocabSize != config.Text.VocabSize)
+        {
+            throw new InvalidDataException(
+                $"{path}: the tokenizer has {tokenizer.VocabSize} ids but the config's text.vocab_size is {config.Text.VocabSize}");
+        }
+        ModelFileLayout.Check(header, config, TextPrefix, path);
+        return (config, tokenizer);
+    }
+
+    private static SafetensorsFile.Header ReadCheckedHeader(string path)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"model file not found: {path}", path);
         }
-        var metadata = SafetensorsFile.ReadMetadata(path);
+        var header = SafetensorsFile.ReadHeader(path);
+        var metadata = header.Metadata;
         if (!metadata.TryGetValue(FormatKey, out var format) || format != FormatName)
         {
             throw new InvalidDataException(
@@ -158,7 +188,7 @@ public static class VpdModelFile
         {
             throw new InvalidDataException($"{path}: model file format version '{version}' is not supported (expected {FormatVersion})");
         }
-        return metadata;
+        return header;
     }
 
     private static VpdModelConfig ReadConfig(IReadOnlyDictionary<string, string> metadata, string path) =>

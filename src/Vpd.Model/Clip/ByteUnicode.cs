@@ -28,6 +28,32 @@ internal static class ByteUnicode
         return new string(chars);
     }
 
+    /// <summary>
+    /// The text whose UTF-8 bytes <paramref name="symbols"/> spell (the inverse of <see cref="Encode"/>). A symbol
+    /// that is not in the alphabet, or bytes that are not whole UTF-8 (a token may hold part of a character), come
+    /// back as U+FFFD.
+    /// </summary>
+    public static string Decode(string symbols)
+    {
+        var bytes = new List<byte>(symbols.Length);
+        var replacement = System.Text.Encoding.UTF8.GetBytes("\uFFFD");
+        foreach (var symbol in symbols)
+        {
+            if (CharToByte.TryGetValue(symbol, out var value))
+            {
+                bytes.Add(value);
+            }
+            else
+            {
+                bytes.AddRange(replacement);
+            }
+        }
+        return System.Text.Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
+    private static readonly Dictionary<char, byte> CharToByte =
+        Enumerable.Range(0, 256).ToDictionary(b => ByteToChar[b], b => (byte)b);
+
     private static bool IsPrintable(int b) => b is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
 
     private static char[] BuildTable()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Vpd.Model.Config;
 
 namespace Vpd.Model.Clip;
 
@@ -54,6 +55,12 @@ public sealed record ClipTextConfig(
         {
             throw new InvalidDataException($"{source}: CLIP text config has a non-positive size: {this}");
         }
+        ConfigBounds.AtMost(source, "text.vocab_size", VocabSize, 1 << 20, 49408);
+        ConfigBounds.AtMost(source, "text.hidden_size", HiddenSize, 8192, 768);
+        ConfigBounds.AtMost(source, "text.num_hidden_layers", NumHiddenLayers, 128, 12);
+        ConfigBounds.AtMost(source, "text.num_attention_heads", NumAttentionHeads, 128, 12);
+        ConfigBounds.AtMost(source, "text.intermediate_size", IntermediateSize, 32768, 3072);
+        ConfigBounds.AtMost(source, "text.max_position_embeddings", MaxPositionEmbeddings, 4096, 77);
         if (HiddenSize % NumAttentionHeads != 0)
         {
             throw new InvalidDataException(

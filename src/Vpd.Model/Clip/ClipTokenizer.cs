@@ -26,6 +26,7 @@ public sealed partial class ClipTokenizer
     private readonly Dictionary<string, int> _vocab;
     private readonly List<(string First, string Second)> _merges;
     private readonly Dictionary<(string, string), int> _ranks;
+    private readonly Lazy<Dictionary<int, string>> _symbols;
     // Concurrent: one tokenizer instance may serve several requests at once.
     private readonly ConcurrentDictionary<string, string[]> _cache = new(StringComparer.Ordinal);
 
@@ -41,6 +42,9 @@ public sealed partial class ClipTokenizer
             // the CLIP merges have no repeats, so this only makes malformed files deterministic.
             _ranks.TryAdd(_merges[i], i);
         }
+        // First symbol wins should a vocabulary repeat an id; a real one never does.
+        _symbols = new Lazy<Dictionary<int, string>>(() =>
+            _vocab.OrderBy(p => p.Key, StringComparer.Ordinal).GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key));
         StartOfTextId = LookupSpecial(StartOfText, source);
         EndOfTextId = LookupSpecial(EndOfText, source);
     }
@@ -105,6 +109,25 @@ public sealed partial class ClipTokenizer
             result.AddRange(Bpe(ByteUnicode.Encode(match.Value)));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The text of one token id, for display: the vocabulary symbol read back from CLIP's byte alphabet with the
+    /// word-end marker dropped (<c>red&lt;/w&gt;</c> is "red"); the start and end tokens keep their names.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id that is not in the vocabulary.</exception>
+    public string TokenText(long id)
+    {
+        if (id < int.MinValue || id > int.MaxValue || !_symbols.Value.TryGetValue((int)id, out var symbol))
+        {
+            throw new ArgumentOutOfRangeException(nameof(id), id, $"token id {id} is not in the vocabulary ({VocabSize} ids)");
+        }
+        if (symbol is StartOfText or EndOfText)
+        {
+            return symbol;
+        }
+        var word = symbol.EndsWith(WordEnd, StringComparison.Ordinal) ? symbol[..^WordEnd.Length] : symbol;
+        return ByteUnicode.Decode(word);
     }
 
     /// <summary>The pre-tokens (words, digits, punctuation runs, contractions) of the cleaned text, special tokens left out.</summary>

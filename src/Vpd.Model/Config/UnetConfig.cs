@@ -97,6 +97,15 @@ public sealed record UnetConfig(
         {
             throw new InvalidDataException($"{source}: UNet config has a non-positive size: {this}");
         }
+        ConfigBounds.AtMost(source, "unet_config.in_channels", InChannels, 1024, 4);
+        ConfigBounds.AtMost(source, "unet_config.out_channels", OutChannels, 1024, 4);
+        ConfigBounds.AtMost(source, "unet_config.model_channels", ModelChannels, 4096, 320);
+        ConfigBounds.AllAtMost(source, "unet_config.channel_mult", ChannelMult, 8, 64, "[1, 2, 4, 4]");
+        ConfigBounds.AtMost(source, "unet_config.num_res_blocks", NumResBlocks, 16, 2);
+        ConfigBounds.AllAtMost(source, "unet_config.attention_resolutions", AttentionResolutions, 8, 1 << 10, "[4, 2, 1]");
+        ConfigBounds.AtMost(source, "unet_config.num_heads", NumHeads, 128, 8);
+        ConfigBounds.AtMost(source, "unet_config.transformer_depth", TransformerDepth, 16, 1);
+        ConfigBounds.AtMost(source, "unet_config.context_dim", ContextDim, 8192, 768);
         for (var level = 0; level < ChannelMult.Count; level++)
         {
             var channels = LevelChannels(level);

@@ -78,6 +78,14 @@ public sealed record VaeEncoderConfig(
         {
             throw new InvalidDataException($"{source}: VAE config has a non-positive size: {this}");
         }
+        ConfigBounds.AtMost(source, "ddconfig.ch", Ch, 2048, 128);
+        ConfigBounds.AllAtMost(source, "ddconfig.ch_mult", ChMult, 8, 64, "[1, 2, 4, 4]");
+        ConfigBounds.AtMost(source, "ddconfig.num_res_blocks", NumResBlocks, 16, 2);
+        ConfigBounds.AtMost(source, "ddconfig.z_channels", ZChannels, 1024, 4);
+        ConfigBounds.AllAtMost(source, "ddconfig.attn_resolutions", AttnResolutions, 8, 1 << 16, "[]");
+        ConfigBounds.AtMost(source, "ddconfig.in_channels", InChannels, 64, 3);
+        ConfigBounds.AtMost(source, "ddconfig.resolution", Resolution, 1 << 16, 256);
+        ConfigBounds.AtMost(source, "embed_dim", EmbedDim, 1024, 4);
         if (ChMult.Any(m => Ch * m % 32 != 0))
         {
             throw new InvalidDataException($"{source}: VAE channels ch * ch_mult must be multiples of 32 (GroupNorm groups): ch {Ch}, ch_mult [{string.Join(", ", ChMult)}]");

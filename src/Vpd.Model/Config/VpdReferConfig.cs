@@ -165,5 +165,8 @@ public sealed record VpdReferConfig(
         {
             throw new InvalidDataException($"{source}: token_length {TokenLength} must be positive and timestep {Timestep} within 0..999");
         }
+        // Inference allocates activations by image size: 2048 px is 16x the pixels VPD trains and tests at.
+        ConfigBounds.AtMost(source, "image_size", ImageSize, 2048, 512);
+        ConfigBounds.AtMost(source, "token_length", TokenLength, 4096, 40);
     }
 }

@@ -152,14 +152,20 @@ public static class TorchCheckpointReader
         var entryName = $"{prefix}data/{storage.Key}";
         var entry = archive.GetEntry(entryName)
             ?? throw new InvalidDataException($"{path}: storage entry '{entryName}' is missing");
-        var tensor = torch.empty(storage.Numel, storage.DType);
-        var expected = storage.Numel * tensor.ElementSize;
+        // The size comes from the pickle: check it against the entry's bytes before allocating anything.
+        long elementSize;
+        using (var probe = torch.empty(0, storage.DType))
+        {
+            elementSize = probe.ElementSize;
+        }
+        var expected = storage.Numel <= long.MaxValue / elementSize ? storage.Numel * elementSize : -1;
         if (entry.Length != expected)
         {
-            tensor.Dispose();
             throw new InvalidDataException(
-                $"{path}: storage '{entryName}' holds {entry.Length} bytes but {storage.Numel} elements of {storage.DType} need {expected}");
+                $"{path}: storage '{entryName}' holds {entry.Length} bytes but {storage.Numel} elements of {storage.DType} need "
+                + (expected < 0 ? "more than 2^63" : expected.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
+        var tensor = torch.empty(storage.Numel, storage.DType);
         tensor.bytes = ReadEntry(entry, expected, $"{path}:{entryName}");
         return tensor;
     }
@@ -173,15 +179,28 @@ public static class TorchCheckpointReader
         {
             throw new InvalidDataException($"{path}: tensor '{name}' has a negative offset, size or stride");
         }
-        var numel = tensor.Size.Aggregate(1L, (a, b) => a * b);
-        if (numel > 0)
+        long numel;
+        long last;
+        try
         {
-            var last = tensor.Offset + tensor.Size.Zip(tensor.Stride, (s, st) => (s - 1) * st).Sum();
-            if (last >= tensor.Storage.Numel)
-            {
-                throw new InvalidDataException(
-                    $"{path}: tensor '{name}' reaches element {last} of storage '{tensor.Storage.Key}', which has {tensor.Storage.Numel}");
-            }
+            numel = tensor.Size.Aggregate(1L, (a, b) => checked(a * b));
+            last = numel == 0 ? 0 : checked(tensor.Offset + tensor.Size.Zip(tensor.Stride, (s, st) => checked((s - 1) * st)).Aggregate(0L, (a, b) => checked(a + b)));
+        }
+        catch (OverflowException)
+        {
+            throw new InvalidDataException($"{path}: tensor '{name}' has a size or stride beyond 2^63 elements");
+        }
+        // A view with more elements than its storage repeats elements (zero strides): copying it out would
+        // allocate memory the file never held, so it is refused; state dicts do not contain such views.
+        if (numel > tensor.Storage.Numel)
+        {
+            throw new InvalidDataException(
+                $"{path}: tensor '{name}' has {numel} elements, more than the {tensor.Storage.Numel} of its storage '{tensor.Storage.Key}'");
+        }
+        if (numel > 0 && last >= tensor.Storage.Numel)
+        {
+            throw new InvalidDataException(
+                $"{path}: tensor '{name}' reaches element {last} of storage '{tensor.Storage.Key}', which has {tensor.Storage.Numel}");
         }
         if (tensor.Offset == 0 && numel == tensor.Storage.Numel && IsRowMajor(tensor.Size, tensor.Stride))
         {

@@ -34,6 +34,22 @@ internal static class GoldenFile
         }
     }
 
+    /// <summary>
+    /// The one step a per-sample step constant (<c>constant.noise_timestep</c>, shape [B] or []) holds: the product
+    /// runs one noise step per batch, so a case whose samples use different steps is refused by name.
+    /// </summary>
+    public static int SharedStep(IReadOnlyDictionary<string, Tensor> golden, string name, string path)
+    {
+        var steps = golden[name].to_type(ScalarType.Int64).data<long>().Distinct().ToList();
+        return steps.Count == 1 && steps[0] is >= 0 and <= int.MaxValue
+            ? (int)steps[0]
+            : throw new InvalidDataException(
+                $"{path}: {name} holds the steps [{string.Join(", ", steps)}]; a case must use one step for all its samples");
+    }
+
+    /// <summary>The value of a per-sample step constant as the model produces it: <paramref name="step"/> for each of <paramref name="batch"/> samples.</summary>
+    public static Tensor PerSample(long step, long batch) => full([batch], step, ScalarType.Int64);
+
     /// <summary>Strips <c>intermediate.</c> from a golden name (the trace names of the forwards).</summary>
     public static string TraceName(string name) =>
         name.StartsWith("intermediate.", StringComparison.Ordinal) ? name["intermediate.".Length..] : name;

@@ -28,7 +28,7 @@ public sealed class VpdReferCase : ISelfTestCase
             model.eval();
             var image = golden["input.image"];
             var text = golden["input.l_feats"];
-            var noiseStep = (int)golden["constant.noise_timestep"].item<long>();
+            var noiseStep = GoldenFile.SharedStep(golden, "constant.noise_timestep", path);
             using var capture = new TraceCapture();
             using (inference_mode())
             using (var scope = NewDisposeScope())
@@ -50,7 +50,8 @@ public sealed class VpdReferCase : ISelfTestCase
                 capture.Record("output.logits_noised", noised.Logits);
             }
             var checks = GoldenFile.CompareAll(Name, path, golden, capture.Get, name => name.Contains(".attn.", StringComparison.Ordinal));
-            using var timestep = tensor(new long[] { config.Timestep });
+            // A batch of B samples runs the UNet at the config's timestep for each of them.
+            using var timestep = GoldenFile.PerSample(config.Timestep, image.shape[0]);
             checks.Add(TensorCheck.Compare(Name, "constant.timestep", timestep, golden["constant.timestep"]));
             return checks;
         }

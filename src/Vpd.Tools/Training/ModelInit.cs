@@ -9,7 +9,10 @@ using Vpd.Tools.Clip;
 
 namespace Vpd.Tools.Training;
 
-/// <summary>Builds the model a run starts from: a random Tiny with the RefShapes tokenizer, or a product model file.</summary>
+/// <summary>
+/// Builds the model a run starts from: a random Tiny with the RefShapes tokenizer, or a product model file;
+/// either with the text adapter switched as <see cref="TrainingOptions.TextAdapter"/> asks.
+/// </summary>
 public static class ModelInit
 {
     // Seeding the global generator and building the model must not interleave with another build.
@@ -17,17 +20,17 @@ public static class ModelInit
 
     /// <summary>The architecture <see cref="Create"/> would build, without building it.</summary>
     public static VpdModelConfig ConfigOf(TrainingOptions options) =>
-        IsTiny(options) ? TinyConfig(options, RefShapesTokenizer().VocabSize) : VpdModelFile.ReadConfig(options.Init);
+        WithTextAdapter(IsTiny(options) ? TinyConfig(options, RefShapesTokenizer().VocabSize) : VpdModelFile.ReadConfig(options.Init), options.TextAdapter);
 
     /// <summary>The initial model on the CPU in float32, eval mode.</summary>
     public static VpdModel Create(TrainingOptions options)
     {
         if (!IsTiny(options))
         {
-            return VpdModelFile.Load(options.Init);
+            return VpdModelFile.Load(options.Init, useTextAdapter: options.TextAdapter);
         }
         var tokenizer = RefShapesTokenizer();
-        var config = TinyConfig(options, tokenizer.VocabSize);
+        var config = WithTextAdapter(TinyConfig(options, tokenizer.VocabSize), options.TextAdapter);
         lock (GlobalGeneratorGate)
         {
             // Module initialisers draw from libtorch's global generator.
@@ -53,6 +56,9 @@ public static class ModelInit
     public static bool IsTiny(TrainingOptions options) => options.Init == TrainingOptions.TinyInit;
 
     public static ClipTokenizer RefShapesTokenizer() => ClipTokenizerBuilder.FromWords(RefShapesVocabulary.Words);
+
+    private static VpdModelConfig WithTextAdapter(VpdModelConfig config, bool? textAdapter) =>
+        textAdapter is { } on ? config with { Refer = config.Refer with { UseTextAdapter = on } } : config;
 
     private static VpdModelConfig TinyConfig(TrainingOptions options, int vocabSize)
     {

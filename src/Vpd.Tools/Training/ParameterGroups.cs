@@ -7,8 +7,9 @@ using Vpd.Model;
 namespace Vpd.Tools.Training;
 
 /// <summary>
-/// Freezes the model, unfreezes the trainable parts and splits their parameters into AdamW groups:
-/// weights with decay; biases and normalisation layers' parameters without (VPD.md, "Training").
+/// Freezes the model, unfreezes the trainable parts and splits their parameters into AdamW groups with and
+/// without weight decay (VPD.md, "Training"; <see cref="WeightDecayExemption"/> says which go without).
+/// A model whose text adapter is off never trains it: gamma and the adapter get no gradient there.
 /// </summary>
 public static class ParameterGroups
 {
@@ -18,7 +19,7 @@ public static class ParameterGroups
         var selected = new List<(string, Parameter)>();
         var refer = model.Refer;
         selected.AddRange(Named(refer.Classifier, "classifier."));
-        if (parts.TrainsAdapter())
+        if (TrainsAdapter(model, parts))
         {
             selected.Add(("gamma", refer.Gamma));
             selected.AddRange(Named(refer.TextAdapter, "text_adapter."));
@@ -54,7 +55,7 @@ public static class ParameterGroups
     {
         model.Eval();
         model.Refer.Classifier.train();
-        if (parts.TrainsAdapter())
+        if (TrainsAdapter(model, parts))
         {
             model.Refer.TextAdapter.train();
         }
@@ -69,8 +70,41 @@ public static class ParameterGroups
         }
     }
 
-    /// <summary>True for parameters AdamW must not decay: biases and every parameter of a norm layer.</summary>
-    public static IReadOnlySet<string> NoDecayNames(VpdModel model, TrainableParts parts)
+    /// <summary>The trained parameters AdamW must not decay, by full name (<see cref="Select"/>'s names).</summary>
+    public static IReadOnlySet<string> NoDecayNames(VpdModel model, TrainableParts parts, WeightDecayExemption exemption)
+    {
+        var names = Select(model, parts).Select(p => p.Name);
+        return exemption switch
+        {
+            WeightDecayExemption.NormNames => names.Where(IsNormName).ToHashSet(StringComparer.Ordinal),
+            WeightDecayExemption.BiasesAndNormLayers => BiasesAndNormLayers(model, names),
+            _ => throw new ArgumentOutOfRangeException(nameof(exemption), exemption, null),
+        };
+    }
+
+    /// <summary>VPD's <c>refer/train.py</c> rule: <c>'norm' in name</c> on the parameter's full name.</summary>
+    public static bool IsNormName(string fullName) => fullName.Contains("norm", StringComparison.Ordinal);
+
+    /// <summary>
+    /// AdamW over the trainable parameters: one group decayed by <paramref name="weightDecay"/>, one (the
+    /// exempt parameters) at 0, both passed explicitly (TorchSharp's default is 0).
+    /// </summary>
+    public static optim.Optimizer AdamW(
+        VpdModel model, TrainableParts parts, double learningRate, double weightDecay, WeightDecayExemption exemption)
+    {
+        var noDecay = NoDecayNames(model, parts, exemption);
+        var all = Select(model, parts);
+        var groups = new List<AdamW.ParamGroup>
+        {
+            new(all.Where(p => !noDecay.Contains(p.Name)).Select(p => p.Parameter), lr: learningRate, weight_decay: weightDecay),
+            new(all.Where(p => noDecay.Contains(p.Name)).Select(p => p.Parameter), lr: learningRate, weight_decay: 0.0),
+        };
+        return optim.AdamW(groups, learningRate, weight_decay: weightDecay);
+    }
+
+    private static bool TrainsAdapter(VpdModel model, TrainableParts parts) => parts.TrainsAdapter() && model.Config.Refer.UseTextAdapter;
+
+    private static HashSet<string> BiasesAndNormLayers(VpdModel model, IEnumerable<string> names)
     {
         var normPrefixes = new List<string>();
         void Collect(nn.Module root, string prefix)
@@ -85,23 +119,9 @@ public static class ParameterGroups
         }
         Collect(model.Refer, "");
         Collect(model.TextEncoder, "text.");
-        return Select(model, parts)
-            .Select(p => p.Name)
+        return names
             .Where(name => name.EndsWith(".bias", StringComparison.Ordinal) || normPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
             .ToHashSet(StringComparer.Ordinal);
-    }
-
-    /// <summary>AdamW over the trainable parameters, weight decay passed explicitly on both groups (TorchSharp's default is 0).</summary>
-    public static optim.Optimizer AdamW(VpdModel model, TrainableParts parts, double learningRate, double weightDecay)
-    {
-        var noDecay = NoDecayNames(model, parts);
-        var all = Select(model, parts);
-        var groups = new List<AdamW.ParamGroup>
-        {
-            new(all.Where(p => !noDecay.Contains(p.Name)).Select(p => p.Parameter), lr: learningRate, weight_decay: weightDecay),
-            new(all.Where(p => noDecay.Contains(p.Name)).Select(p => p.Parameter), lr: learningRate, weight_decay: 0.0),
-        };
-        return optim.AdamW(groups, learningRate, weight_decay: weightDecay);
     }
 
     private static IEnumerable<(string, Parameter)> Named(nn.Module module, string prefix) =>

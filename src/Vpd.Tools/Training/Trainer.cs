@@ -73,7 +73,7 @@ public static class Trainer
         var parts = options.Trainable;
         ParameterGroups.Freeze(model, parts);
         var config = model.Config.Refer;
-        using var data = TrainingData.Load(dataset, options.Split, options.TrainLimit, config.ImageSize);
+        using var data = TrainingData.Load(dataset, options.Split, options.TrainLimit, options.TrainSubset, options.SubsetSeed, config.ImageSize);
         if (options.BatchSize > data.Objects.Count)
         {
             throw new ArgumentException(
@@ -88,7 +88,7 @@ public static class Trainer
 
         var stepsPerEpoch = data.Objects.Count / options.BatchSize;
         var totalSteps = (long)stepsPerEpoch * options.Epochs;
-        using var optimizer = (AdamW)ParameterGroups.AdamW(model, parts, options.LearningRate, options.WeightDecay);
+        using var optimizer = (AdamW)ParameterGroups.AdamW(model, parts, options.LearningRate, options.WeightDecay, options.NoDecay);
         using var generator = new Generator((ulong)options.Seed, torch.CPU);
         using var classWeights = torch.tensor(ClassWeights.ToArray()).to(device);
 
@@ -162,7 +162,7 @@ public static class Trainer
                 validations.Add(new ValidationPoint(epochsDone, step, Minutes(), report.Metrics.OverallIou, report.Metrics.MeanIou));
                 progress?.Report(new ValidationCompleted(epochEnded ? epochsDone : epochsDone + 1, !epochEnded, step, report, clock.Elapsed));
             }
-            var provenance = Provenance(options, epochsDone, step, oiou, initProvenance);
+            var provenance = Provenance(options, model, epochsDone, step, oiou, initProvenance);
             if (epochEnded)
             {
                 Save(model, Path.Combine(options.OutDir, $"epoch-{epochsDone:D3}.safetensors"), provenance, "epoch", progress);
@@ -271,7 +271,7 @@ public static class Trainer
     }
 
     private static Dictionary<string, string> Provenance(
-        TrainingOptions options, int epochsDone, long step, double? oiou, string? initProvenance)
+        TrainingOptions options, VpdModel model, int epochsDone, long step, double? oiou, string? initProvenance)
     {
         var invariant = CultureInfo.InvariantCulture;
         var notes = new Dictionary<string, string>
@@ -288,8 +288,19 @@ public static class Trainer
             ["batch_size"] = options.BatchSize.ToString(invariant),
             ["lr"] = options.LearningRate.ToString("R", invariant),
             ["weight_decay"] = options.WeightDecay.ToString("R", invariant),
+            ["no_decay"] = options.NoDecay.Name(),
+            ["text_adapter"] = model.Config.Refer.UseTextAdapter ? "on" : "off",
             ["seed"] = options.Seed.ToString(invariant),
         };
+        if (options.TrainLimit is { } limit)
+        {
+            notes["limit"] = limit.ToString(invariant);
+        }
+        if (options.TrainSubset is { } subset)
+        {
+            notes["subset"] = subset.ToString(invariant);
+            notes["subset_seed"] = options.SubsetSeed.ToString(invariant);
+        }
         if (oiou is { } value)
         {
             notes["val_split"] = options.ValSplit ?? "";
@@ -321,7 +332,8 @@ public static class Trainer
         ";",
         $"dataset={o.DatasetId}", $"split={o.Split}", $"init={o.Init}", $"trainable={o.Trainable.Name()}", $"noise_step={o.NoiseStep}",
         $"epochs={o.Epochs}", $"batch_size={o.BatchSize}", $"lr={o.LearningRate.ToString("R", CultureInfo.InvariantCulture)}",
-        $"weight_decay={o.WeightDecay.ToString("R", CultureInfo.InvariantCulture)}", $"seed={o.Seed}", $"train_limit={o.TrainLimit}");
+        $"weight_decay={o.WeightDecay.ToString("R", CultureInfo.InvariantCulture)}", $"no_decay={o.NoDecay.Name()}", $"text_adapter={o.TextAdapter}",
+        $"seed={o.Seed}", $"train_limit={o.TrainLimit}", $"subset={o.TrainSubset}", $"subset_seed={o.SubsetSeed}");
 
     private static void RequireSplit(ReferDataset dataset, string split, string option)
     {

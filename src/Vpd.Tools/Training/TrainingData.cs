@@ -1,6 +1,7 @@
 using TorchSharp;
 using Vpd.Core.Imaging;
 using Vpd.Core.Refer;
+using Vpd.Core.Synthetic;
 using static TorchSharp.torch;
 using Vpd.Model;
 
@@ -36,12 +37,20 @@ internal sealed class TrainingData : IDisposable
     /// <summary>[images, C, h, w] latents when the stem is frozen, else null.</summary>
     public Tensor? Latents { get; private set; }
 
-    public static TrainingData Load(ReferDataset dataset, string split, int? limit, int imageSize)
+    /// <summary>
+    /// The usable objects of <paramref name="split"/> (those with a sentence): all, the first
+    /// <paramref name="limit"/>, or <paramref name="subset"/> of them drawn with <paramref name="subsetSeed"/>.
+    /// </summary>
+    public static TrainingData Load(ReferDataset dataset, string split, int? limit, int? subset, long subsetSeed, int imageSize)
     {
         var refs = dataset.Refs(split).Where(r => r.Sentences.Count > 0).ToList();
         if (limit is { } n && n < refs.Count)
         {
             refs = refs[..n];
+        }
+        if (subset is { } k && k < refs.Count)
+        {
+            refs = [.. SubsetIndexes(refs.Count, k, subsetSeed).Select(i => refs[i])];
         }
         if (refs.Count == 0)
         {
@@ -64,6 +73,27 @@ internal sealed class TrainingData : IDisposable
     }
 
     public int ImageCount => imagePaths.Length;
+
+    /// <summary>
+    /// <paramref name="take"/> distinct indexes of 0..<paramref name="count"/>-1, uniformly at random (a partial
+    /// Fisher-Yates shuffle driven by SplitMix64, whose stream is fixed by its seed on every runtime), in
+    /// ascending order so the subset keeps the split's order.
+    /// </summary>
+    public static int[] SubsetIndexes(int count, int take, long seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(take);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(take, count);
+        var indexes = Enumerable.Range(0, count).ToArray();
+        var random = new SplitMix64(unchecked((ulong)seed));
+        for (var i = 0; i < take; i++)
+        {
+            var j = random.NextInt(i, count - 1);
+            (indexes[i], indexes[j]) = (indexes[j], indexes[i]);
+        }
+        var chosen = indexes[..take];
+        Array.Sort(chosen);
+        return chosen;
+    }
 
     /// <summary>Images [B, 3, S, S] float32 in [-1, 1], decoded from disk (used when the stem trains).</summary>
     public Tensor Images(IReadOnlyList<int> imageIndexes)

@@ -4,9 +4,9 @@ using Vpd.Model.Diffusion;
 namespace Vpd.Tools.Training;
 
 /// <summary>
-/// One training run (VPD.md, "Training"): AdamW with explicit weight decay, polynomial decay
-/// <c>(1 - step/total)^0.9</c>, class-weighted cross-entropy [0.9, 1.1], one random sentence per
-/// object per step.
+/// One training run (VPD.md, "Training"): AdamW with explicit weight decay (by default exempting exactly
+/// what VPD's <c>refer/train.py</c> exempts), polynomial decay <c>(1 - step/total)^0.9</c>, class-weighted
+/// cross-entropy [0.9, 1.1], one random sentence per object per step.
 /// </summary>
 public sealed record TrainingOptions
 {
@@ -39,6 +39,12 @@ public sealed record TrainingOptions
 
     public double WeightDecay { get; init; } = 0.01;
 
+    /// <summary>Which parameters AdamW does not decay (default: VPD's rule, names containing <c>norm</c>).</summary>
+    public WeightDecayExemption NoDecay { get; init; } = WeightDecayExemption.NormNames;
+
+    /// <summary>Turns the text adapter on or off in the trained model (null: as the initial model has it).</summary>
+    public bool? TextAdapter { get; init; }
+
     public long Seed { get; init; }
 
     /// <summary>Split to validate on after each epoch (null: no validation, best.safetensors is not written).</summary>
@@ -52,6 +58,12 @@ public sealed record TrainingOptions
 
     /// <summary>Train on the first N objects of <see cref="Split"/> only.</summary>
     public int? TrainLimit { get; init; }
+
+    /// <summary>Train on N objects of <see cref="Split"/> drawn at random with <see cref="SubsetSeed"/> (kept in split order).</summary>
+    public int? TrainSubset { get; init; }
+
+    /// <summary>Seed of the <see cref="TrainSubset"/> draw, separate from <see cref="Seed"/> so runs can share a subset.</summary>
+    public long SubsetSeed { get; init; }
 
     public bool Resume { get; init; }
 
@@ -76,6 +88,8 @@ public sealed record TrainingOptions
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), $"--weight-decay must be >= 0, got {WeightDecay}");
         Require(ValLimit is null or >= 1, $"the validation limit must be at least 1, got {ValLimit}");
         Require(TrainLimit is null or >= 1, $"the training limit must be at least 1, got {TrainLimit}");
+        Require(TrainSubset is null or >= 1, $"--subset must be at least 1, got {TrainSubset}");
+        Require(TrainLimit is null || TrainSubset is null, "--limit (the first N objects) and --subset (N random objects) exclude each other");
         Require(MaxMinutes is null or > 0, $"--max-minutes must be positive, got {MaxMinutes}");
     }
 

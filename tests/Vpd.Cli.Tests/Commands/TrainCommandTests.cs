@@ -92,4 +92,31 @@ public sealed class TrainCommandTests(ModelVerbsFixture fixture)
         Assert.Equal("11", before["seed"]);
         Assert.StartsWith("tiny", before["init"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Train_SeedRecipeSwitches_RecordedInTheModelFile()
+    {
+        var outDir = fixture.NewFolder();
+
+        var (code, output, error) = await CliRun.InvokeAsync(
+            "train", "--data", fixture.DataRoot, "--dataset", "refshapes", "--init", "tiny", "--trainable", "head", "--text-adapter", "off",
+            "--no-decay", "biases+norm-layers", "--subset", "3", "--subset-seed", "4", "--epochs", "1", "--batch-size", "3", "--out", outDir);
+
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Contains("training 3 objects", output, StringComparison.Ordinal);
+        var model = Path.Combine(outDir, "last.safetensors");
+        Assert.False(VpdModelFile.ReadConfig(model).Refer.UseTextAdapter);
+        var provenance = VpdModelFile.ReadProvenance(model);
+        Assert.Equal(("off", "biases+norm-layers", "3", "4"), (provenance["text_adapter"], provenance["no_decay"], provenance["subset"], provenance["subset_seed"]));
+    }
+
+    [Fact]
+    public async Task Train_UnknownNoDecayRule_ExitsBadInputListingChoices()
+    {
+        var (code, _, error) = await CliRun.InvokeAsync(
+            "train", "--data", fixture.DataRoot, "--init", "tiny", "--no-decay", "biases", "--out", fixture.NewFolder());
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("norm-names, biases+norm-layers", error, StringComparison.Ordinal);
+    }
 }

@@ -34,6 +34,22 @@ internal sealed class PickleBuilder
         return Raw(bytes.ToArray());
     }
 
+    /// <summary>An int as LONG1: Python's encoding of ints outside the 32-bit range (minimal two's-complement bytes).</summary>
+    public PickleBuilder Long1(long value)
+    {
+        var bytes = LittleEndianTwosComplement(value);
+        return Op(0x8a).Raw((byte)bytes.Length).Raw(bytes);
+    }
+
+    /// <summary>An int as LONG4 (4-byte length, then the two's-complement bytes).</summary>
+    public PickleBuilder Long4(long value)
+    {
+        var bytes = LittleEndianTwosComplement(value);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+        return Op(0x8b).Raw(length.ToArray()).Raw(bytes);
+    }
+
     public PickleBuilder False() => Op(0x89);
 
     public PickleBuilder Mark() => Op((byte)'(');
@@ -68,7 +84,15 @@ internal sealed class PickleBuilder
 
     /// <summary>Pushes <c>('storage', torch.&lt;storageClass&gt;, key, 'cpu', numel)</c> and loads it as a persistent id.</summary>
     public PickleBuilder Storage(string storageClass, string key, int numel) =>
-        Mark().Str("storage").Global("torch", storageClass).Str(key).Str("cpu").Int(numel).Tuple().BinPersId();
+        Storage(storageClass, key, p => p.Int(numel));
+
+    /// <summary>The same persistent id with its numel pushed by <paramref name="pushNumel"/> (e.g. as LONG1).</summary>
+    public PickleBuilder Storage(string storageClass, string key, Action<PickleBuilder> pushNumel)
+    {
+        Mark().Str("storage").Global("torch", storageClass).Str(key).Str("cpu");
+        pushNumel(this);
+        return Tuple().BinPersId();
+    }
 
     /// <summary>
     /// <c>_rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict())</c>, the storage pushed by
@@ -110,6 +134,9 @@ internal sealed class PickleBuilder
         using var stream = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
         stream.Write(bytes);
     }
+
+    private static byte[] LittleEndianTwosComplement(long value) =>
+        value == 0 ? [] : new System.Numerics.BigInteger(value).ToByteArray(isUnsigned: false, isBigEndian: false);
 
     private PickleBuilder Op(byte op) => Raw(op);
 

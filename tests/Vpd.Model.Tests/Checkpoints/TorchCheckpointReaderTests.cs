@@ -90,6 +90,66 @@ public sealed class TorchCheckpointReaderTests
         Assert.Equal(1234L, tensors["n"].item<long>());
     }
 
+    /// <summary>Python pickles ints outside the 32-bit range with LONG1/LONG4; a hand-written pickle may use them for any int.</summary>
+    [Fact]
+    public void Read_StorageSizesOffsetsAndShapesAsLong1AndLong4_ReadLikeBinInt()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("longs.ckpt");
+        var floats = torch.tensor(new float[] { 0, 1, 2, 3, 4, 5 });
+        var pickle = new PickleBuilder().Proto(2).EmptyDict().Mark()
+            .Str("state_dict").Global("collections", "OrderedDict").EmptyTuple().Reduce().Mark()
+                .Str("a").Tensor(p => p.Storage("FloatStorage", "0", q => q.Long1(6)), 0, [2, 3], [3, 1])
+                .Str("b").Tensor(p => p.Storage("FloatStorage", "1", q => q.Long4(6)), 0, [6], [1])
+                .SetItems()
+            .SetItems().Stop().ToArray();
+        PickleBuilder.WriteCheckpoint(path, pickle, new Dictionary<string, byte[]> { ["0"] = floats.bytes.ToArray(), ["1"] = floats.bytes.ToArray() });
+
+        var tensors = TorchCheckpointReader.Read(path, "state_dict").Tensors;
+
+        Assert.Equal(new float[] { 0, 1, 2, 3, 4, 5 }, tensors["a"].data<float>().ToArray());
+        Assert.Equal([2L, 3L], tensors["a"].shape);
+        Assert.Equal(new float[] { 0, 1, 2, 3, 4, 5 }, tensors["b"].data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Read_StorageSizeAsLong1FarBeyondItsBytes_RefusesNamingTheStorageBeforeAllocating()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("big.ckpt");
+        // 2^61 floats: allocating them first would end in libtorch's "tried to allocate" instead of a refusal.
+        const long numel = 1L << 61;
+        var pickle = new PickleBuilder().Proto(2).EmptyDict().Mark()
+            .Str("state_dict").Global("collections", "OrderedDict").EmptyTuple().Reduce().Mark()
+                .Str("a").Tensor(p => p.Storage("FloatStorage", "0", q => q.Long1(numel)), 0, [2], [1])
+                .SetItems()
+            .SetItems().Stop().ToArray();
+        PickleBuilder.WriteCheckpoint(path, pickle, new Dictionary<string, byte[]> { ["0"] = new byte[8] });
+
+        var error = Assert.Throws<InvalidDataException>(() => TorchCheckpointReader.Read(path, "state_dict"));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"storage 'archive/data/0' holds 8 bytes but {numel} elements", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_ZeroStrideViewLargerThanItsStorage_RefusesNamingTheTensor()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("expanded.ckpt");
+        var pickle = new PickleBuilder().Proto(2).EmptyDict().Mark()
+            .Str("state_dict").Global("collections", "OrderedDict").EmptyTuple().Reduce().Mark()
+                .Str("huge").Tensor(p => p.Storage("FloatStorage", "0", 1), 0, [1 << 30, 1 << 30], [0, 0])
+                .SetItems()
+            .SetItems().Stop().ToArray();
+        PickleBuilder.WriteCheckpoint(path, pickle, new Dictionary<string, byte[]> { ["0"] = new byte[4] });
+
+        var error = Assert.Throws<InvalidDataException>(() => TorchCheckpointReader.Read(path, "state_dict"));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("'huge'", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Read_GlobalOsSystem_RefusesNamingGlobalAndFile()
     {

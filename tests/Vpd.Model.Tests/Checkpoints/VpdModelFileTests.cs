@@ -37,7 +37,7 @@ public sealed class VpdModelFileTests
     }
 
     [Fact]
-    public void Load_MissingKey_FailsNamingTheKeyAndFile()
+    public void Load_MissingKey_RefusedBeforeAllocatingNamingTheKeyAndFile()
     {
         using var dir = new TempDir();
         var path = dir.File("tiny.safetensors");
@@ -48,10 +48,10 @@ public sealed class VpdModelFileTests
         tensors.Remove("gamma");
         SafetensorsFile.Save(broken, tensors, SafetensorsFile.ReadMetadata(path));
 
-        var error = Assert.Throws<StateDictMismatchException>(() => VpdModelFile.Load(broken));
+        var error = Assert.Throws<InvalidDataException>(() => VpdModelFile.Load(broken));
 
-        Assert.Contains("gamma", error.MissingKeys);
-        Assert.Contains(broken, error.Message);
+        Assert.StartsWith(broken + ": the file's tensors do not fit its config", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1 tensor(s) the config needs are missing: gamma", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,5 +74,45 @@ public sealed class VpdModelFileTests
         using var text = model.EncodeText(sentences);
         using var result = model.Refer.Predict(image, text);
         return result.Logits.clone();
+    }
+
+    public static TheoryData<string> HostileNames => [.. HostileModelFiles.All.Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(HostileNames))]
+    public void Validate_HostileFile_RefusedNamingTheFileAndTheProblem(string name)
+    {
+        using var dir = new TempDir();
+        var path = HostileModelFiles.Write(name, dir.Path);
+
+        var error = Assert.Throws<InvalidDataException>(() => VpdModelFile.Validate(path));
+
+        Assert.StartsWith(path + ": ", error.Message, StringComparison.Ordinal);
+        foreach (var part in HostileModelFiles.Named(name).ExpectedProblem)
+        {
+            Assert.Contains(part, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileNames))]
+    public void Load_HostileFile_RefusedAsInvalidDataWithTheSameMessage(string name)
+    {
+        using var dir = new TempDir();
+        var path = HostileModelFiles.Write(name, dir.Path);
+        var validation = Assert.Throws<InvalidDataException>(() => VpdModelFile.Validate(path));
+
+        var error = Assert.Throws<InvalidDataException>(() => VpdModelFile.LoadForInference(path, null, TorchSharp.torch.ScalarType.Float32));
+
+        Assert.Equal(validation.Message, error.Message);
+    }
+
+    [Fact]
+    public void Validate_ShippedTinyModel_ReturnsItsConfig()
+    {
+        var config = VpdModelFile.Validate(HostileModelFiles.ShippedModel);
+
+        Assert.Equal(VpdReferConfig.Tiny, config.Refer);
+        Assert.True(config.Refer.UseTextAdapter);
     }
 }

@@ -10,10 +10,13 @@ public sealed class ClipTextModelTests
 {
     private static bool IsWeight(string key) => key.StartsWith("text_model.", StringComparison.Ordinal);
 
-    [SkippableFact]
-    public void Forward_GoldenTinyModel_MatchesEveryOutputAndIntermediate()
+    /// <param name="batchCopies">1: the golden case (two sentences); 2: stacked twice along the batch (<see cref="GoldenFolders"/>).</param>
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Forward_GoldenTinyModel_MatchesEveryOutputAndIntermediate(int batchCopies)
     {
-        var path = RepoPaths.Golden("clip_text_tiny.safetensors");
+        var path = GoldenFolders.File(batchCopies, "clip_text_tiny.safetensors");
         var config = ClipTextConfig.FromJson(SafetensorsFile.ReadMetadata(path)["config"], path);
         var tensors = SafetensorsFile.Load(path);
         using var scope = torch.NewDisposeScope();

@@ -27,6 +27,38 @@ public sealed class GoldenSelfTestTests
     }
 
     [SkippableFact]
+    public void Run_GoldenCasesStackedTwiceAlongTheBatch_RunsEveryCaseAndPasses()
+    {
+        var dir = GoldenFolders.Of(2);
+
+        var report = GoldenSelfTest.Run(dir);
+
+        Assert.True(report.Passed, string.Join("\n", report.Failures));
+        Assert.Empty(report.SkippedCases);
+        Assert.Equal(GoldenSelfTest.Cases.Select(c => c.Name), report.Checks.Select(c => c.Case).Distinct());
+        Assert.Contains(report.Checks, c => c is { Case: "vpd_refer", Name: "constant.timestep", Passed: true });
+        using var logits = SafetensorsFile.Load(Path.Combine(dir, "vpd_refer_tiny.safetensors"), n => n == "output.logits")["output.logits"];
+        Assert.Equal(2, logits.shape[0]);
+    }
+
+    [SkippableFact]
+    public void Run_BatchWhoseSamplesUseTwoNoiseSteps_FailsTheCaseNamingTheConstant()
+    {
+        var source = Path.Combine(GoldenFolders.Of(2), "vpd_refer_tiny.safetensors");
+        using var dir = new TempDir();
+        var header = SafetensorsFile.ReadHeader(source);
+        var tensors = SafetensorsFile.Load(source);
+        tensors["constant.noise_timestep"] = tensor(new long[] { 100, 5 });
+        SafetensorsFile.Save(dir.File("vpd_refer_tiny.safetensors"), header.Entries.Select(e => new KeyValuePair<string, Tensor>(e.Name, tensors[e.Name])), header.Metadata);
+
+        var report = GoldenSelfTest.Run(dir.Path);
+
+        var failure = Assert.Single(report.Failures, f => f.Case == "vpd_refer");
+        Assert.Equal("(case)", failure.Name);
+        Assert.Contains("constant.noise_timestep holds the steps [100, 5]", failure.Detail, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void Run_CopyWithOnePerturbedTensor_FailsNamingOnlyThatTensor()
     {
         var source = RepoPaths.Golden("clip_text_tiny.safetensors");

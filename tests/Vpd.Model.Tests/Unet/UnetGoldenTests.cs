@@ -12,10 +12,13 @@ namespace Vpd.Model.Tests.Unet;
 
 public sealed class UnetGoldenTests
 {
-    [SkippableFact]
-    public void Forward_GoldenTinyUnet_MatchesEveryOutputAndIntermediate()
+    /// <param name="batchCopies">1: the golden case (batch 2); 2: stacked twice along the batch (<see cref="GoldenFolders"/>).</param>
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Forward_GoldenTinyUnet_MatchesEveryOutputAndIntermediate(int batchCopies)
     {
-        var path = RepoPaths.Golden("unet_tiny.safetensors");
+        var path = GoldenFolders.File(batchCopies, "unet_tiny.safetensors");
         var metadata = SafetensorsFile.ReadMetadata(path);
         var config = UnetConfig.FromJson(metadata["unet_config"], path);
         var baseSize = int.Parse(metadata["base_size"], CultureInfo.InvariantCulture);

@@ -10,10 +10,13 @@ namespace Vpd.Model.Tests.Vae;
 
 public sealed class VaeEncoderGoldenTests
 {
-    [SkippableFact]
-    public void EncodeMode_GoldenTinyEncoder_MatchesEveryOutputAndIntermediate()
+    /// <param name="batchCopies">1: the golden case; 2: stacked twice along the batch (<see cref="GoldenFolders"/>).</param>
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void EncodeMode_GoldenTinyEncoder_MatchesEveryOutputAndIntermediate(int batchCopies)
     {
-        var path = RepoPaths.Golden("vae_encoder_tiny.safetensors");
+        var path = GoldenFolders.File(batchCopies, "vae_encoder_tiny.safetensors");
         var metadata = SafetensorsFile.ReadMetadata(path);
         var config = VaeEncoderConfig.FromDdConfigJson(metadata["ddconfig"], int.Parse(metadata["embed_dim"], System.Globalization.CultureInfo.InvariantCulture), path);
         var golden = SafetensorsFile.Load(path);

@@ -9,4 +9,9 @@ namespace Vpd.Tools.Checkpoints.Import;
 /// Accept a Stable Diffusion file without a VPD checkpoint: gamma, the text adapter and the head then keep
 /// VPD's initialisation (gamma 1e-4, random adapter and head), the starting point of training.
 /// </param>
-public sealed record CheckpointImportOptions(VpdModelConfig? BaseConfig = null, int? TokenLength = null, bool AllowFreshHead = false);
+/// <param name="UseTextAdapter">
+/// Whether the model runs VPD's text adapter (the seed's recipe turns it off); null keeps the base config's
+/// setting, or a product model file's. The adapter's weights are imported either way.
+/// </param>
+public sealed record CheckpointImportOptions(
+    VpdModelConfig? BaseConfig = null, int? TokenLength = null, bool AllowFreshHead = false, bool? UseTextAdapter = null);

@@ -129,7 +129,7 @@ public static class CheckpointImporter
         {
             throw new InvalidDataException($"{path}: the model file has token_length {stored.Refer.TokenLength}, not the requested {tokens}");
         }
-        return new ImportedModel(VpdModelFile.Load(path), sources, []);
+        return new ImportedModel(VpdModelFile.Load(path, useTextAdapter: options.UseTextAdapter), sources, []);
     }
 
     private static VpdModelConfig BuildConfig(CheckpointImportOptions options, int? argsTokenLength, string? vpdPath)
@@ -141,7 +141,7 @@ public static class CheckpointImporter
                 $"{vpdPath}: the checkpoint was trained with token_length {trained} (its args), but token_length {asked} was requested; the head's shapes depend on it");
         }
         var tokenLength = options.TokenLength ?? argsTokenLength ?? config.Refer.TokenLength;
-        config = config with { Refer = config.Refer with { TokenLength = tokenLength } };
+        config = config with { Refer = config.Refer with { TokenLength = tokenLength, UseTextAdapter = options.UseTextAdapter ?? config.Refer.UseTextAdapter } };
         config.Validate(vpdPath ?? "model config");
         return config;
     }
