@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the tests need, builds, runs every test project, and ends
-# with one plain line "N passed, N failed, N skipped" summed over all projects.
+# The README's test command: installs what the tests need (Azurite, Debian's Chromium), builds, runs every test
+# project, and ends with one plain line "N passed, N failed, N skipped" summed over all projects.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,15 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 if [ ! -x tools/azurite/node_modules/.bin/azurite ]; then
   npm ci --prefix tools/azurite --no-audit --no-fund --loglevel=error || exit 2
+fi
+# The report tests open the HTML report in Debian's headless Chromium (never a downloaded browser).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || exit 2
+  else
+    echo "chromium is required for the report tests (sudo apt-get install chromium)" >&2
+    exit 2
+  fi
 fi
 
 # The Azure deployment's Bicep files must compile and lint with no diagnostic at all.

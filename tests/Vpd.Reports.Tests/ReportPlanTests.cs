@@ -108,3 +108,17 @@ public sealed class ReportPlanTests
         Assert.Throws<ArgumentException>(() => ReportPlan.Create([]));
     }
 }
+
+public sealed class ReportOptionsTests
+{
+    [Theory]
+    [InlineData(8, 16)]
+    [InlineData(5, 20)]
+    [InlineData(16, 16)]
+    [InlineData(128, 128)]
+    [InlineData(512, 256)]
+    public void PictureSideFor_EvaluationSize_EnlargesTinyByWholePixelsAndCapsLarge(int size, int side)
+    {
+        Assert.Equal(side, ReportOptions.Default.PictureSideFor(size));
+    }
+}

@@ -1,3 +1,4 @@
+using Vpd.TestSupport;
 using System.Globalization;
 using AngleSharp.Dom;
 using SkiaSharp;

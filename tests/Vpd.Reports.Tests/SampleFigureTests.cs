@@ -1,3 +1,4 @@
+using Vpd.TestSupport;
 using SkiaSharp;
 using Vpd.Reports.Figures;
 using Xunit.Abstractions;

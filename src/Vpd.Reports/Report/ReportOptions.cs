@@ -24,7 +24,8 @@ public sealed record ReportOptions
 
     /// <summary>
     /// Side in pixels of the sample pictures embedded in the page; null takes S up to 256 (the model's own pixels,
-    /// shown enlarged without smoothing) and 256 above (resampled). Pages show them 256 CSS pixels wide.
+    /// shown enlarged without smoothing) and 256 above (resampled); a tiny S (below 16) is enlarged by whole pixels
+    /// to at least 16, the smallest picture a figure draws. Pages show them 256 CSS pixels wide.
     /// </summary>
     public int? PictureSide { get; init; }
 
@@ -32,7 +33,9 @@ public sealed record ReportOptions
     public FigureStyle Style { get; init; } = FigureStyle.Default;
 
     /// <summary>The side of the report's pictures of a run at resolution <paramref name="size"/>.</summary>
-    public int PictureSideFor(int size) => PictureSide ?? Math.Min(size, 256);
+    public int PictureSideFor(int size) => PictureSide ?? (size < MinimumPictureSide ? size * (int)Math.Ceiling((double)MinimumPictureSide / size) : Math.Min(size, 256));
+
+    private const int MinimumPictureSide = 16;
 
     /// <summary>The figure style for pictures of side <paramref name="side"/>: the contour scaled to the picture.</summary>
     internal FigureStyle StyleFor(int side) =>

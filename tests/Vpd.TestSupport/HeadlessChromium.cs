@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using Xunit;
 
-namespace Vpd.Reports.Tests;
+namespace Vpd.TestSupport;
 
 /// <summary>
 /// Debian's Chromium run headless on a local file, as PLATFORM.md describes: no sandbox (root), no GPU, and
@@ -9,7 +10,7 @@ namespace Vpd.Reports.Tests;
 /// come back from its stderr log (<c>:CONSOLE</c> lines). No browser is downloaded: a missing Chromium fails the
 /// test with the command that installs it.
 /// </summary>
-internal static class HeadlessChromium
+public static class HeadlessChromium
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 

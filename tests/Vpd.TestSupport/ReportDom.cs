@@ -2,10 +2,10 @@ using System.Globalization;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
-namespace Vpd.Reports.Tests;
+namespace Vpd.TestSupport;
 
 /// <summary>The report parsed by AngleSharp's HTML5 parser, with the lookups the tests share.</summary>
-internal static class ReportDom
+public static class ReportDom
 {
     public static IDocument Parse(string html) => new HtmlParser().ParseDocument(html);
 
