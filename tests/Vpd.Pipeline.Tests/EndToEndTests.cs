@@ -203,7 +203,7 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
         var request = bed.Request("run-clash", bed.Objects(2));
         await bed.Enqueuer.EnqueueAsync(request, null, default);
 
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => bed.Enqueuer.EnqueueAsync(request with { NoiseSeed = 8 }, null, default));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => bed.Enqueuer.EnqueueAsync(request with { Settings = request.Settings with { NoiseSeed = 8 } }, null, default));
         Assert.Contains("run-clash", e.Message);
         Assert.Contains("different manifest", e.Message);
     }

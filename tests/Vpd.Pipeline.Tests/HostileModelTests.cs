@@ -21,7 +21,7 @@ public sealed class HostileModelTests(AzuriteFixture azurite)
         using var bed = new PipelineTestBed(azurite, new ModelSegmenterFactory());
         using var dir = new TempDir();
         var model = HostileModelFiles.Write(hostile, dir.Path);
-        var request = bed.Request(Run, bed.Objects(2)) with { Model = model, ModelKind = "vpd-tiny" };
+        var request = bed.Request(Run, bed.Objects(2)) with { Model = new Vpd.Pipeline.Enqueue.ModelChoice(model, "vpd-tiny", "{}") };
         var enqueued = await bed.Enqueuer.EnqueueAsync(request, null, default);
         var sentences = request.Objects.Sum(o => o.Sentences.Count);
 

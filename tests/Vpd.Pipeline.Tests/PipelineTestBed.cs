@@ -112,22 +112,13 @@ internal sealed class PipelineTestBed : IDisposable
             [.. Enumerable.Range(0, 1 + (i % 3)).Select(k => new Sentence(k, (i * 10) + k, $"object {i} sentence {k}{new string('!', i + k)}"))]))];
     }
 
-    public EnqueueRequest Request(string run, IReadOnlyList<ReferredObject> objects, int size = Size) => new()
-    {
-        Run = run,
-        Dataset = Dataset,
-        Split = "val",
-        Model = ModelFile,
-        ModelKind = ThresholdSegmenter.Kind,
-        ModelConfigJson = "{}",
-        TokenLength = 20,
-        ImageSize = size,
-        NoiseStep = 0,
-        NoiseSeed = 7,
-        CodeVersion = "test",
-        Objects = objects,
-        FirstAggregateDelay = TimeSpan.Zero,
-    };
+    public EnqueueRequest Request(string run, IReadOnlyList<ReferredObject> objects, int size = Size) => new(
+        run,
+        new RunSettings(Dataset, "val", size, TokenLength: 20, NoiseStep: 0, NoiseSeed: 7),
+        new ModelChoice(ModelFile, ThresholdSegmenter.Kind, "{}"),
+        objects,
+        "test",
+        FirstAggregateDelay: TimeSpan.Zero);
 
     /// <summary>The run's metrics computed in this process with the same segmenter, no storage involved.</summary>
     public static IouAccumulator InProcessMetrics(EnqueueRequest request)
@@ -144,7 +135,7 @@ internal sealed class PipelineTestBed : IDisposable
     }
 
     public static IEnumerable<(ReferredObject Object, IReadOnlyList<BinaryMask> Masks, BinaryMask Truth)> InProcessMasks(EnqueueRequest request) =>
-        request.Objects.Select(o => (o, ThresholdSegmenter.Masks(ImageFiles.LoadRgb(o.ImagePath), request.ImageSize, o.Sentences.Select(s => s.Text)), o.Truth));
+        request.Objects.Select(o => (o, ThresholdSegmenter.Masks(ImageFiles.LoadRgb(o.ImagePath), request.Settings.ImageSize, o.Sentences.Select(s => s.Text)), o.Truth));
 
     /// <summary>Every result row of <paramref name="run"/>, by id.</summary>
     public async Task<Dictionary<SampleId, SampleRow>> RowsAsync(string run)

@@ -8,9 +8,8 @@ public sealed class SegmenterFactoryByKindTests
 {
     private static RunManifest Manifest(string kind) => new()
     {
-        Run = "r1", Model = new ModelSpec(kind, "{}", "x", new string('c', 64)), TokenLength = 1, ImageSize = 8, NoiseStep = 0,
-        NoiseSeed = 0, Dataset = "refshapes", Split = "val", ExpectedSentences = 1, ExpectedObjects = 1, ObjectsSha256 = new string('d', 64),
-        Dtype = "float32", CodeVersion = "test", CreatedUtc = DateTimeOffset.UnixEpoch,
+        Run = "r1", Model = new ModelSpec(kind, "{}", "x", new string('c', 64)), Settings = new RunSettings("refshapes", "val", 8, 1, 0, 0),
+        ExpectedSentences = 1, ExpectedObjects = 1, ObjectsSha256 = new string('d', 64), CodeVersion = "test", CreatedUtc = DateTimeOffset.UnixEpoch,
     };
 
     [Fact]

@@ -67,16 +67,10 @@ internal static class SyntheticRun
     {
         Run = runId,
         Model = new ModelSpec("vpd-tiny", "{}", $"{new string('a', 64)}.safetensors", new string('a', 64)),
-        TokenLength = TokenLength,
-        ImageSize = Size,
-        NoiseStep = noiseStep,
-        NoiseSeed = 42,
-        Dataset = "refshapes",
-        Split = "val",
+        Settings = new RunSettings("refshapes", "val", Size, TokenLength, noiseStep, 42),
         ExpectedSentences = expected,
         ExpectedObjects = expected,
         ObjectsSha256 = new string('d', 64),
-        Dtype = "float32",
         CodeVersion = "1.0.0+test",
         CreatedUtc = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero),
     };

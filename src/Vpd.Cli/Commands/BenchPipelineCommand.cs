@@ -137,15 +137,14 @@ public static class BenchPipelineCommand
         }).ToList();
         var model = Path.Combine(folder, "threshold.model");
         File.WriteAllText(model, "the threshold segmenter has no weights; this file only gives the run a model hash\n");
-        return new EnqueueRequest
-        {
-            Run = run, Dataset = "refshapes", Split = "bench", Model = model, ModelKind = ThresholdSegmenter.Kind, ModelConfigJson = "{}",
-            TokenLength = 1, ImageSize = Size, NoiseStep = 0, NoiseSeed = 0, CodeVersion = EnqueueCommand.CodeVersion,
-            FirstAggregateDelay = TimeSpan.FromSeconds(30),
-            Objects = Enumerable.Range(0, objects).Select(o => new ReferredObject(
+        return new EnqueueRequest(
+            run,
+            new RunSettings("refshapes", "bench", Size, TokenLength: 1, NoiseStep: 0, NoiseSeed: 0),
+            new ModelChoice(model, ThresholdSegmenter.Kind, "{}"),
+            [.. Enumerable.Range(0, objects).Select(o => new ReferredObject(
                 $"b{o}", $"img{o / ObjectsPerImage}", images[o / ObjectsPerImage],
-                new BinaryMask(Size, Size, Enumerable.Range(0, Size * Size).Select(_ => (byte)random.Next(2)).ToArray()),
-                Enumerable.Range(0, SentencesPerObject).Select(s => new Sentence(s, (o * SentencesPerObject) + s, $"object {o} sentence {s}")).ToList())).ToList(),
-        };
+                new BinaryMask(Size, Size, [.. Enumerable.Range(0, Size * Size).Select(_ => (byte)random.Next(2))]),
+                [.. Enumerable.Range(0, SentencesPerObject).Select(s => new Sentence(s, (o * SentencesPerObject) + s, $"object {o} sentence {s}"))]))],
+            EnqueueCommand.CodeVersion);
     }
 }

@@ -86,13 +86,12 @@ public static class DemoCommand
             }
             var run = $"demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
             var objects = DatasetObjects.Load(dataRoot, ReferDatasetLayout.RefShapes.Id, "val", description.ImageSize, parse.GetValue(limit));
-            var request = new EnqueueRequest
-            {
-                Run = run, Dataset = ReferDatasetLayout.RefShapes.Id, Split = "val", Model = modelSpec!, ModelKind = description.Kind,
-                ModelConfigJson = description.ConfigJson, TokenLength = description.TokenLength, ImageSize = description.ImageSize,
-                NoiseStep = parse.GetValue(noiseStep), NoiseSeed = parse.GetValue(noiseSeed), CodeVersion = EnqueueCommand.CodeVersion,
-                Objects = objects,
-            };
+            var request = new EnqueueRequest(
+                run,
+                description.Settings(ReferDatasetLayout.RefShapes.Id, "val", parse.GetValue(noiseStep), parse.GetValue(noiseSeed)),
+                description.Choice(modelSpec!),
+                objects,
+                EnqueueCommand.CodeVersion);
             output.WriteLine($"storage: {azurite.Description}");
             await ConsoleProgress.RunAsync(
                 output,

@@ -60,23 +60,12 @@ public static class EnqueueCommand
             var datasetId = Vpd.Core.Refer.ReferDatasetLayout.NormalizeId(parse.GetValue(dataset)!);
             var objects = DatasetObjects.Load(
                 parse.GetValue(data)!.FullName, datasetId, parse.GetValue(split)!, description.ImageSize, parse.GetValue(limit));
-            var request = new EnqueueRequest
-            {
-                Run = runId,
-                Dataset = datasetId,
-                Split = parse.GetValue(split)!,
-                Model = modelSpec,
-                ModelKind = description.Kind,
-                ModelConfigJson = description.ConfigJson,
-                TokenLength = description.TokenLength,
-                ImageSize = description.ImageSize,
-                NoiseStep = step,
-                NoiseSeed = parse.GetValue(noiseSeed),
-                Dtype = parse.GetValue(dtype)!,
-                Attention = parse.GetValue(attention)!,
-                CodeVersion = CodeVersion,
-                Objects = objects,
-            };
+            var request = new EnqueueRequest(
+                runId,
+                description.Settings(datasetId, parse.GetValue(split)!, step, parse.GetValue(noiseSeed), parse.GetValue(dtype)!, parse.GetValue(attention)!),
+                description.Choice(modelSpec),
+                objects,
+                CodeVersion);
             // With --json the progress and summary go to standard error: standard output holds the JSON alone.
             var result = await ConsoleProgress.RunAsync(
                 asJson ? io.Error : io.Output,

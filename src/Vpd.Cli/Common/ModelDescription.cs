@@ -1,5 +1,7 @@
+using Vpd.Core.Contracts;
 using Vpd.Model.Checkpoints;
 using Vpd.Model.Config;
+using Vpd.Pipeline.Enqueue;
 using Vpd.Pipeline.Hosting;
 using Vpd.Pipeline.Segmentation;
 using Vpd.Pipeline.Storage;
@@ -35,6 +37,13 @@ public sealed record ModelDescription(string Kind, string ConfigJson, int TokenL
         var config = VpdModelFile.Validate(path);
         return new ModelDescription(KindOf(config), config.ToJson().ToJsonString(), config.Refer.TokenLength, config.Refer.ImageSize);
     }
+
+    /// <summary>The run settings of this model: its evaluation size and token length with the user's choices.</summary>
+    public RunSettings Settings(string dataset, string split, int noiseStep, long noiseSeed, string dtype = "float32", string attention = AttentionChoice.None) =>
+        new(dataset, split, ImageSize, TokenLength, noiseStep, noiseSeed, dtype, attention);
+
+    /// <summary>The model as an enqueue request names it.</summary>
+    public ModelChoice Choice(string model) => new(model, Kind, ConfigJson);
 
     /// <summary>The model-free threshold segmenter at S x S (pipeline benchmarks and tests).</summary>
     public static ModelDescription Threshold(int imageSize) => new(ThresholdSegmenter.Kind, "{}", 1, imageSize);

@@ -1,37 +1,26 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Vpd.Core.Contracts;
 
 /// <summary>
-/// runs/{run}/manifest.json: everything a run's results depend on. Two runs with equal manifests
-/// (apart from run id and creation time) give the same masks on the same kind of device. The device is not
-/// here: it belongs to the host that runs the worker (its configuration), and each result row records it.
+/// runs/{run}/manifest.json: everything a run's results depend on. Two runs with equal manifests (apart from run id
+/// and creation time) give the same masks on the same kind of device. The device is not here: it belongs to the host
+/// that runs the worker (its configuration), and each result row records it.
 /// </summary>
 public sealed record RunManifest
 {
-    /// <summary>2: the sentence set (<see cref="ObjectsSha256"/>) and the attention choice; the device left for the host.</summary>
+    /// <summary>2: the user's choices as one <see cref="RunSettings"/>, the sentence set (<see cref="ObjectsSha256"/>); the device left for the host.</summary>
     public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
     public required string Run { get; init; }
 
+    public required RunSettings Settings { get; init; }
+
     public required ModelSpec Model { get; init; }
-
-    /// <summary>Text token length the model was built for (CLIP context).</summary>
-    public required int TokenLength { get; init; }
-
-    /// <summary>Evaluation resolution S: images are resized to S x S, masks are S x S.</summary>
-    public required int ImageSize { get; init; }
-
-    public required int NoiseStep { get; init; }
-
-    public required long NoiseSeed { get; init; }
-
-    public required string Dataset { get; init; }
-
-    public required string Split { get; init; }
 
     public required long ExpectedSentences { get; init; }
 
@@ -40,15 +29,33 @@ public sealed record RunManifest
     /// <summary>SHA-256 of runs/{run}/objects.json, the run's sentence set (<see cref="RunObjects"/>).</summary>
     public required string ObjectsSha256 { get; init; }
 
-    /// <summary>Which sentences' cross-attention maps the workers store (<see cref="AttentionChoice"/>; "none" by default).</summary>
-    public string Attention { get; init; } = AttentionChoice.None;
-
-    /// <summary>"float32" or "bfloat16".</summary>
-    public required string Dtype { get; init; }
-
     public required string CodeVersion { get; init; }
 
     public required DateTimeOffset CreatedUtc { get; init; }
+
+    [JsonIgnore]
+    public string Dataset => Settings.Dataset;
+
+    [JsonIgnore]
+    public string Split => Settings.Split;
+
+    [JsonIgnore]
+    public int ImageSize => Settings.ImageSize;
+
+    [JsonIgnore]
+    public int TokenLength => Settings.TokenLength;
+
+    [JsonIgnore]
+    public int NoiseStep => Settings.NoiseStep;
+
+    [JsonIgnore]
+    public long NoiseSeed => Settings.NoiseSeed;
+
+    [JsonIgnore]
+    public string Dtype => Settings.Dtype;
+
+    [JsonIgnore]
+    public string Attention => Settings.Attention;
 
     /// <summary>The manifest as stored (indented UTF-8 JSON).</summary>
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, ContractJson.IndentedOptions);
@@ -60,6 +67,14 @@ public sealed record RunManifest
     /// <exception cref="InvalidIdException">An invalid run or dataset id.</exception>
     public static RunManifest Parse(byte[] utf8Json, string source)
     {
+        // The version first: an older manifest's shape would fail the contract before it could say why.
+        var version = VersionOf(utf8Json);
+        if (version != CurrentSchemaVersion)
+        {
+            throw new InvalidDataException(
+                $"{source} has schemaVersion {version}, this code reads {CurrentSchemaVersion}" +
+                (version < CurrentSchemaVersion ? ": the run was enqueued by an older vpd; enqueue it again under a new run id" : string.Empty));
+        }
         var manifest = ContractJson.Parse<RunManifest>(utf8Json, source);
         manifest.Validate(source);
         return manifest;
@@ -68,22 +83,30 @@ public sealed record RunManifest
     public void Validate(string source)
     {
         Ids.Validate(Run, "run");
-        Ids.Validate(Dataset, "dataset");
-        Ids.Validate(Split, "split");
         Ids.ValidateSha256(Model.Sha256, "model sha256");
-        if (SchemaVersion != CurrentSchemaVersion)
-        {
-            throw new InvalidDataException(
-                $"{source} has schemaVersion {SchemaVersion}, this code reads {CurrentSchemaVersion}" +
-                (SchemaVersion < CurrentSchemaVersion ? ": the run was enqueued by an older vpd; enqueue it again under a new run id" : string.Empty));
-        }
         Ids.ValidateSha256(ObjectsSha256, "objectsSha256");
-        AttentionChoice.Parse(Attention);
-        if (ImageSize <= 0 || TokenLength <= 0 || NoiseStep < 0 || ExpectedSentences < 0 || ExpectedObjects < 0)
+        Settings.Validate(source);
+        if (SchemaVersion != CurrentSchemaVersion || ExpectedSentences < 0 || ExpectedObjects < 0)
         {
             throw new InvalidDataException(
-                $"{source} has out-of-range values (imageSize {ImageSize}, tokenLength {TokenLength}, noiseStep {NoiseStep}, " +
-                $"expectedSentences {ExpectedSentences}, expectedObjects {ExpectedObjects})");
+                $"{source} has schemaVersion {SchemaVersion} (this code writes {CurrentSchemaVersion}) or negative counts " +
+                $"(expectedSentences {ExpectedSentences}, expectedObjects {ExpectedObjects})");
+        }
+    }
+
+    private static int VersionOf(byte[] utf8Json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(utf8Json);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("schemaVersion", out var v) && v.TryGetInt32(out var n)
+                ? n
+                : CurrentSchemaVersion;
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the contract's own parse says so.
+            return CurrentSchemaVersion;
         }
     }
 }

@@ -30,66 +30,25 @@ internal sealed class UnetModel : nn.Module
         long embDim = config.TimeEmbedDim;
         time_embed = nn.Sequential(nn.Linear(config.ModelChannels, embDim, device: device), nn.SiLU(), nn.Linear(embDim, embDim, device: device));
 
-        SpatialTransformer Transformer(long channels, UnetPlace place, string path) =>
-            new(channels, config.NumHeads, channels / config.NumHeads, config.TransformerDepth, config.ContextDim, place, path, device);
-
-        input_blocks = new ModuleList<UnetBlock>();
-        input_blocks.Add(new UnetBlock(nn.Conv2d(config.InChannels, config.ModelChannels, 3, padding: 1, device: device)));
-        var skipChannels = new Stack<long>();
-        skipChannels.Push(config.ModelChannels);
-        long ch = config.ModelChannels;
-        var ds = 1;
-        var levels = config.ChannelMult.Count;
-        for (var level = 0; level < levels; level++)
+        var layout = UnetLayout.Of(config);
+        nn.Module Layer(UnetLayer layer, UnetBlockLayout block, int position) => layer.Kind switch
         {
-            for (var i = 0; i < config.NumResBlocks; i++)
-            {
-                var layers = new List<nn.Module> { new ResBlock(ch, embDim, config.LevelChannels(level), device) };
-                ch = config.LevelChannels(level);
-                if (config.AttentionResolutions.Contains(ds))
-                {
-                    layers.Add(Transformer(ch, UnetPlace.Down, $"input_blocks.{input_blocks.Count}.1"));
-                }
-                input_blocks.Add(new UnetBlock([.. layers]));
-                skipChannels.Push(ch);
-            }
-            if (level != levels - 1)
-            {
-                input_blocks.Add(new UnetBlock(new Downsample(ch, device)));
-                skipChannels.Push(ch);
-                ds *= 2;
-            }
-        }
+            UnetLayerKind.InputConv => nn.Conv2d(layer.InChannels, layer.OutChannels, 3, padding: 1, device: device),
+            UnetLayerKind.ResBlock => new ResBlock(layer.InChannels, embDim, layer.OutChannels, device),
+            UnetLayerKind.Transformer => new SpatialTransformer(
+                layer.OutChannels, config.NumHeads, layer.OutChannels / config.NumHeads, config.TransformerDepth, config.ContextDim,
+                block.Place, $"{block.Path}.{position}", device),
+            UnetLayerKind.Downsample => new Downsample(layer.OutChannels, device),
+            _ => new Upsample(layer.OutChannels, device),
+        };
+        UnetBlock Block(UnetBlockLayout block) => new([.. block.Layers.Select((layer, position) => Layer(layer, block, position))]);
 
-        middle_block = new UnetBlock(
-            new ResBlock(ch, embDim, ch, device), Transformer(ch, UnetPlace.Mid, "middle_block.1"), new ResBlock(ch, embDim, ch, device));
-
-        output_blocks = new ModuleList<UnetBlock>();
-        var hierarchical = new List<int>();
-        for (var level = levels - 1; level >= 0; level--)
-        {
-            for (var i = 0; i <= config.NumResBlocks; i++)
-            {
-                var index = output_blocks.Count;
-                var layers = new List<nn.Module> { new ResBlock(ch + skipChannels.Pop(), embDim, config.LevelChannels(level), device) };
-                ch = config.LevelChannels(level);
-                if (config.AttentionResolutions.Contains(ds))
-                {
-                    layers.Add(Transformer(ch, UnetPlace.Up, $"output_blocks.{index}.1"));
-                }
-                if (level > 0 && i == config.NumResBlocks)
-                {
-                    layers.Add(new Upsample(ch, device));
-                    ds /= 2;
-                }
-                output_blocks.Add(new UnetBlock([.. layers]));
-            }
-            // VPD keeps each level's features at that level's resolution: the block before the one that
-            // upsamples (SD v1: 1, 4, 7), and for the finest level its last block (11).
-            hierarchical.Add(level > 0 ? output_blocks.Count - 2 : output_blocks.Count - 1);
-        }
-        HierarchicalOutputBlocks = hierarchical;
-        hierarchicalBlocks = [.. hierarchical];
+        input_blocks = new ModuleList<UnetBlock>([.. layout.InputBlocks.Select(Block)]);
+        middle_block = Block(layout.MiddleBlock);
+        output_blocks = new ModuleList<UnetBlock>([.. layout.OutputBlocks.Select(Block)]);
+        HierarchicalOutputBlocks = layout.HierarchicalOutputBlocks;
+        hierarchicalBlocks = [.. layout.HierarchicalOutputBlocks];
+        var ch = layout.FinalChannels;
 
         @out = nn.Sequential(
             Norms.GroupNorm32(ch, ResBlock.NormEps, device), nn.SiLU(), nn.Conv2d(config.ModelChannels, config.OutChannels, 3, padding: 1, device: device));

@@ -20,20 +20,21 @@ public sealed partial class RunEnqueuer(PipelineStorage storage, TimeProvider ti
     {
         Validate(request);
         await storage.EnsureCreatedAsync(cancellationToken);
-        var modelSha = await storage.Models.PutAsync(request.Model, cancellationToken);
+        var settings = request.Settings;
+        var modelSha = await storage.Models.PutAsync(request.Model.Model, cancellationToken);
 
         var imageShas = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var truthShas = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var images = request.Objects.DistinctBy(o => o.ImageId).ToList();
         var (imagesUploaded, imagesSkipped) = await UploadAllAsync(images, "images", async (o, ct) =>
         {
-            var (sha, uploaded) = await storage.Inputs.PutImageAsync(request.Dataset, o.ImageId, await File.ReadAllBytesAsync(o.ImagePath, ct), ct);
+            var (sha, uploaded) = await storage.Inputs.PutImageAsync(settings.Dataset, o.ImageId, await File.ReadAllBytesAsync(o.ImagePath, ct), ct);
             imageShas[o.ImageId] = sha;
             return uploaded;
         }, request.Parallelism, progress, cancellationToken);
         var (truthUploaded, truthSkipped) = await UploadAllAsync(request.Objects, "truth", async (o, ct) =>
         {
-            var (sha, uploaded) = await storage.Inputs.PutTruthAsync(request.Dataset, o.RefId, o.Truth, ct);
+            var (sha, uploaded) = await storage.Inputs.PutTruthAsync(settings.Dataset, o.RefId, o.Truth, ct);
             truthShas[o.RefId] = sha;
             return uploaded;
         }, request.Parallelism, progress, cancellationToken);
@@ -48,18 +49,11 @@ public sealed partial class RunEnqueuer(PipelineStorage storage, TimeProvider ti
         var manifest = new RunManifest
         {
             Run = request.Run,
-            Model = new ModelSpec(request.ModelKind, request.ModelConfigJson, ModelStore.BlobName(modelSha), modelSha),
-            TokenLength = request.TokenLength,
-            ImageSize = request.ImageSize,
-            NoiseStep = request.NoiseStep,
-            NoiseSeed = request.NoiseSeed,
-            Dataset = request.Dataset,
-            Split = request.Split,
+            Settings = settings,
+            Model = new ModelSpec(request.Model.Kind, request.Model.ConfigJson, ModelStore.BlobName(modelSha), modelSha),
             ExpectedSentences = objects.SentenceCount,
             ExpectedObjects = objects.Objects.Count,
             ObjectsSha256 = objectsSha,
-            Dtype = request.Dtype,
-            Attention = request.Attention,
             CodeVersion = request.CodeVersion,
             CreatedUtc = time.GetUtcNow(),
         };
@@ -67,7 +61,7 @@ public sealed partial class RunEnqueuer(PipelineStorage storage, TimeProvider ti
         var (stored, existed) = await storage.Runs.CreateManifestAsync(manifest, cancellationToken);
 
         var recorded = await storage.Samples.ReadIdsAsync(request.Run, cancellationToken);
-        var storeAttention = AttentionChoice.Parse(request.Attention);
+        var storeAttention = AttentionChoice.Parse(settings.Attention);
         int enqueued = 0, skipped = 0;
         long sentences = 0;
         for (var position = 0; position < objects.Objects.Count; position++)
@@ -82,7 +76,7 @@ public sealed partial class RunEnqueuer(PipelineStorage storage, TimeProvider ti
             {
                 await storage.Runs.EnqueueExpressionAsync(new ExpressionMessage
                 {
-                    Run = request.Run, Dataset = request.Dataset, RefId = o.RefId, ImageId = o.ImageId, Sentences = missing,
+                    Run = request.Run, Dataset = settings.Dataset, RefId = o.RefId, ImageId = o.ImageId, Sentences = missing,
                     ImageSha256 = o.ImageSha256, TruthSha256 = o.TruthSha256, StoreAttention = storeAttention(position, o.RefId),
                 }, cancellationToken);
                 enqueued++;
@@ -90,7 +84,8 @@ public sealed partial class RunEnqueuer(PipelineStorage storage, TimeProvider ti
             }
             progress?.Report(new EnqueueProgress("messages", enqueued + skipped, objects.Objects.Count));
         }
-        await storage.Runs.EnqueueAggregateAsync(new AggregateMessage { Run = request.Run }, request.FirstAggregateDelay, cancellationToken);
+        await storage.Runs.EnqueueAggregateAsync(
+            new AggregateMessage { Run = request.Run }, request.FirstAggregateDelay ?? EnqueueRequest.DefaultFirstAggregateDelay, cancellationToken);
         LogEnqueued(request.Run, enqueued, sentences, skipped, existed);
         return new EnqueueResult(
             stored.Sha256, modelSha, existed, imagesUploaded, imagesSkipped, truthUploaded, truthSkipped, enqueued, skipped, sentences);
@@ -99,9 +94,7 @@ public sealed partial class RunEnqueuer(PipelineStorage storage, TimeProvider ti
     private static void Validate(EnqueueRequest request)
     {
         Ids.Validate(request.Run, "run");
-        Ids.Validate(request.Dataset, "dataset");
-        Ids.Validate(request.Split, "split");
-        AttentionChoice.Parse(request.Attention);
+        request.Settings.Validate("enqueue request");
         if (request.Objects.Count == 0)
         {
             throw new ArgumentException($"run '{request.Run}' has no referred objects to enqueue", nameof(request));
@@ -122,11 +115,11 @@ public sealed partial class RunEnqueuer(PipelineStorage storage, TimeProvider ti
                 throw new ArgumentException($"imageId '{o.ImageId}' names two files: {path} and {o.ImagePath}", nameof(request));
             }
             imagePaths[o.ImageId] = o.ImagePath;
-            if (o.Truth.Width != request.ImageSize || o.Truth.Height != request.ImageSize)
+            var size = request.Settings.ImageSize;
+            if (o.Truth.Width != size || o.Truth.Height != size)
             {
                 throw new ArgumentException(
-                    $"truth of refId '{o.RefId}' is {o.Truth.Width}x{o.Truth.Height}, the run evaluates at {request.ImageSize}x{request.ImageSize}",
-                    nameof(request));
+                    $"truth of refId '{o.RefId}' is {o.Truth.Width}x{o.Truth.Height}, the run evaluates at {size}x{size}", nameof(request));
             }
         }
     }

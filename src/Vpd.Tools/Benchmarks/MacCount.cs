@@ -1,5 +1,6 @@
 using Vpd.Model.Clip;
 using Vpd.Model.Config;
+using Vpd.Model.Unet;
 
 namespace Vpd.Tools.Benchmarks;
 
@@ -57,59 +58,23 @@ public static class MacCount
     /// </summary>
     public static double Unet(UnetConfig config, int latentSize, int contextTokens, bool includeOut)
     {
-        double side = latentSize;
         long emb = config.TimeEmbedDim;
         double macs = config.ModelChannels * emb + emb * emb;
-        macs += Conv(config.InChannels, config.ModelChannels, 3, side);
-        var skips = new Stack<long>();
-        skips.Push(config.ModelChannels);
-        long ch = config.ModelChannels;
-        var ds = 1;
-        var levels = config.ChannelMult.Count;
-        for (var level = 0; level < levels; level++)
+        var layout = UnetLayout.Of(config);
+        foreach (var layer in layout.InputBlocks.Append(layout.MiddleBlock).Concat(layout.OutputBlocks).SelectMany(block => block.Layers))
         {
-            for (var i = 0; i < config.NumResBlocks; i++)
+            double side = latentSize / (double)layer.Downscale;
+            macs += layer.Kind switch
             {
-                var outCh = config.LevelChannels(level);
-                macs += UnetResBlock(ch, outCh, emb, side);
-                ch = outCh;
-                if (config.AttentionResolutions.Contains(ds))
-                {
-                    macs += SpatialTransformer(ch, config.TransformerDepth, config.ContextDim, contextTokens, side);
-                }
-                skips.Push(ch);
-            }
-            if (level != levels - 1)
-            {
-                side /= 2;
-                macs += Conv(ch, ch, 3, side);
-                skips.Push(ch);
-                ds *= 2;
-            }
-        }
-        macs += 2 * UnetResBlock(ch, ch, emb, side) + SpatialTransformer(ch, config.TransformerDepth, config.ContextDim, contextTokens, side);
-        for (var level = levels - 1; level >= 0; level--)
-        {
-            for (var i = 0; i <= config.NumResBlocks; i++)
-            {
-                var outCh = config.LevelChannels(level);
-                macs += UnetResBlock(ch + skips.Pop(), outCh, emb, side);
-                ch = outCh;
-                if (config.AttentionResolutions.Contains(ds))
-                {
-                    macs += SpatialTransformer(ch, config.TransformerDepth, config.ContextDim, contextTokens, side);
-                }
-                if (level > 0 && i == config.NumResBlocks)
-                {
-                    side *= 2;
-                    ds /= 2;
-                    macs += Conv(ch, ch, 3, side);
-                }
-            }
+                UnetLayerKind.ResBlock => UnetResBlock(layer.InChannels, layer.OutChannels, emb, side),
+                UnetLayerKind.Transformer => SpatialTransformer(layer.OutChannels, config.TransformerDepth, config.ContextDim, contextTokens, side),
+                // The input convolution, the stride-2 downsample and the upsample's convolution: 3x3 at the output's side.
+                _ => Conv(layer.InChannels, layer.OutChannels, 3, side),
+            };
         }
         if (includeOut)
         {
-            macs += Conv(config.ModelChannels, config.OutChannels, 3, side);
+            macs += Conv(config.ModelChannels, config.OutChannels, 3, latentSize);
         }
         return macs;
     }

@@ -10,9 +10,8 @@ public sealed class MetricsTableTests
     {
         var manifest = new RunManifest
         {
-            Run = run, Model = new ModelSpec("threshold", "{}", "x", new string('a', 64)), TokenLength = 1, ImageSize = 8,
-            NoiseStep = noiseStep, NoiseSeed = 3, Dataset = "refshapes", Split = "val", ExpectedSentences = 10, ExpectedObjects = 4,
-            ObjectsSha256 = new string('c', 64), Dtype = "float32", CodeVersion = "test", CreatedUtc = DateTimeOffset.UnixEpoch,
+            Run = run, Model = new ModelSpec("threshold", "{}", "x", new string('a', 64)), Settings = new RunSettings("refshapes", "val", 8, 1, noiseStep, 3),
+            ExpectedSentences = 10, ExpectedObjects = 4, ObjectsSha256 = new string('c', 64), CodeVersion = "test", CreatedUtc = DateTimeOffset.UnixEpoch,
         };
         var metrics = new RunMetrics
         {

@@ -112,17 +112,10 @@ public sealed class ContractJsonTests
         {
             Run = "run1",
             Model = new ModelSpec("vpd-tiny", "{\"a\":1}", $"{new string('c', 64)}.safetensors", new string('c', 64)),
-            TokenLength = 40,
-            ImageSize = 64,
-            NoiseStep = 0,
-            NoiseSeed = 42,
-            Dataset = "refshapes",
-            Split = "val",
+            Settings = new RunSettings("refshapes", "val", ImageSize: 64, TokenLength: 40, NoiseStep: 0, NoiseSeed: 42, Attention: "every:3"),
             ExpectedSentences = 12,
             ExpectedObjects = 5,
             ObjectsSha256 = new string('d', 64),
-            Dtype = "float32",
-            Attention = "every:3",
             CodeVersion = "test",
             CreatedUtc = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero),
         };
@@ -133,13 +126,16 @@ public sealed class ContractJsonTests
         Assert.Equal(manifest, parsed);
         Assert.Equal(RunManifest.Sha256Of(bytes), RunManifest.Sha256Of(parsed.ToUtf8Json()));
         Assert.Equal(64, RunManifest.Sha256Of(bytes).Length);
+        using var doc = JsonDocument.Parse(bytes);
+        Assert.Equal(42, doc.RootElement.GetProperty("settings").GetProperty("noiseSeed").GetInt64());
+        Assert.False(doc.RootElement.TryGetProperty("noiseSeed", out _), "the settings are stored once, inside settings");
     }
 
     [Fact]
     public void RunManifest_BadModelHash_ThrowsInvalidId()
     {
         var json = "{\"run\":\"r\",\"model\":{\"kind\":\"k\",\"configJson\":\"{}\",\"blobName\":\"b\",\"sha256\":\"XYZ\"}," +
-                   "\"tokenLength\":1,\"imageSize\":8,\"noiseStep\":0,\"noiseSeed\":0,\"dataset\":\"d\",\"split\":\"val\"," +
+                   "\"settings\":{\"tokenLength\":1,\"imageSize\":8,\"noiseStep\":0,\"noiseSeed\":0,\"dataset\":\"d\",\"split\":\"val\"}," +
                    "\"expectedSentences\":1,\"expectedObjects\":1,\"objectsSha256\":\"" + new string('e', 64) + "\",\"dtype\":\"float32\",\"codeVersion\":\"x\"," +
                    "\"createdUtc\":\"2026-01-01T00:00:00Z\"}";
 

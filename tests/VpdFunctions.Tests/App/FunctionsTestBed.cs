@@ -55,15 +55,15 @@ internal sealed class FunctionsTestBed : IDisposable
     public async Task<EnqueueRequest> EnqueueAsync(string run, int objects)
     {
         var images = Enumerable.Range(0, 2).Select(WriteImage).ToList();
-        var request = new EnqueueRequest
-        {
-            Run = run, Dataset = "refshapes", Split = "val", Model = ModelFile, ModelKind = ThresholdSegmenter.Kind,
-            ModelConfigJson = "{}", TokenLength = 4, ImageSize = Size, NoiseStep = 0, NoiseSeed = 1, CodeVersion = "test",
-            FirstAggregateDelay = TimeSpan.Zero,
-            Objects = [.. Enumerable.Range(0, objects).Select(i => new ReferredObject(
+        var request = new EnqueueRequest(
+            run,
+            new RunSettings("refshapes", "val", Size, TokenLength: 4, NoiseStep: 0, NoiseSeed: 1),
+            new ModelChoice(ModelFile, ThresholdSegmenter.Kind, "{}"),
+            [.. Enumerable.Range(0, objects).Select(i => new ReferredObject(
                 $"r{i}", $"img{i % 2}", images[i % 2], Truth(i),
                 [new Sentence(0, i * 2, $"shape {i}"), new Sentence(1, (i * 2) + 1, $"the shape number {i}")]))],
-        };
+            "test",
+            FirstAggregateDelay: TimeSpan.Zero);
         await _services.GetRequiredService<RunEnqueuer>().EnqueueAsync(request, null, default);
         return request;
     }
