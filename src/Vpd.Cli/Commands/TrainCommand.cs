@@ -50,6 +50,7 @@ public static class TrainCommand
         var trainLimit = new Option<int?>("--limit") { Description = "Train on the first N objects of the split only" };
         var subset = new Option<int?>("--subset") { Description = "Train on N objects of the split drawn at random with --subset-seed (the seed report's 5,000)" };
         var subsetSeed = new Option<long>("--subset-seed") { Description = "Seed of the --subset draw (independent of --seed)", DefaultValueFactory = _ => 0 };
+        var freshHead = new Option<bool>("--fresh-head") { Description = "Start the head from new random weights (drawn with --seed) instead of --init's: a new head on a frozen backbone" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out exactly where it stopped" };
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after this many minutes of training, validate and save a resumable state" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
@@ -58,7 +59,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a VPD model (VPD's recipe) and write model files in the product's format")
         {
             data, dataset, split, init, trainable, textAdapter, noiseStep, epochs, batch, lr, weightDecay, noDecay, seed, outDir, valSplit, valLimit,
-            trainLimit, subset, subsetSeed, resume, maxMinutes, device, threads, logEvery,
+            trainLimit, subset, subsetSeed, freshHead, resume, maxMinutes, device, threads, logEvery,
         };
         import.AddTo(command);
         command.SetGuardedAction((parse, cancellationToken) =>
@@ -91,6 +92,7 @@ public static class TrainCommand
                 TrainLimit = parse.GetValue(trainLimit),
                 TrainSubset = parse.GetValue(subset),
                 SubsetSeed = parse.GetValue(subsetSeed),
+                FreshHead = parse.GetValue(freshHead),
                 Resume = parse.GetValue(resume),
                 MaxMinutes = parse.GetValue(maxMinutes),
                 Device = parse.GetValue(device)!,

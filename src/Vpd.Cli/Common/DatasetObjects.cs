@@ -9,15 +9,22 @@ namespace Vpd.Cli.Common;
 public static class DatasetObjects
 {
     /// <param name="limit">At most this many referred objects, in file order (null: all).</param>
+    /// <param name="subset">Only the objects of this seeded random draw, as <c>vpd train --subset N --subset-seed S</c> trains on (before <paramref name="limit"/>).</param>
     /// <exception cref="ArgumentException">Unknown dataset or split, or a non-positive limit.</exception>
-    public static IReadOnlyList<ReferredObject> Load(string dataRoot, string datasetId, string split, int imageSize, int? limit)
+    public static IReadOnlyList<ReferredObject> Load(
+        string dataRoot, string datasetId, string split, int imageSize, int? limit, (int Count, long Seed)? subset = null)
     {
         if (limit is <= 0)
         {
             throw new ArgumentException($"--limit {limit} must be positive");
         }
         var dataset = ReferDataset.Load(dataRoot, datasetId);
-        var refs = dataset.Refs(split).Where(r => r.Sentences.Count > 0);
+        IEnumerable<ReferRef> refs = dataset.Refs(split).Where(r => r.Sentences.Count > 0).ToList();
+        if (subset is { } draw && draw.Count < refs.Count())
+        {
+            var all = refs.ToList();
+            refs = Vpd.Tools.Training.TrainingSubset.Indexes(all.Count, draw.Count, draw.Seed).Select(i => all[i]);
+        }
         if (limit is { } n)
         {
             refs = refs.Take(n);

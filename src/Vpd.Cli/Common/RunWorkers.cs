@@ -24,31 +24,63 @@ public static class RunWorkers
     /// (messages lost, or taken by a worker that died).
     /// </summary>
     public static async Task<WorkEnd> UntilRunEndsAsync(
-        CliPipeline pipeline, string run, IProgress<SentenceCounts>? counts, CancellationToken cancellationToken)
+        CliPipeline pipeline, string run, IProgress<SentenceCounts>? counts, CancellationToken cancellationToken) =>
+        new((await UntilRunsEndAsync(pipeline, [run], counts, cancellationToken))[run]);
+
+    /// <summary>
+    /// Works until every run of <paramref name="runs"/> is complete or stalled, in one worker session (so the runs share
+    /// one model cache and its latents); <paramref name="counts"/> gets the runs' counts summed.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, RunMetrics>> UntilRunsEndAsync(
+        CliPipeline pipeline, IReadOnlyList<string> runs, IProgress<SentenceCounts>? counts, CancellationToken cancellationToken)
     {
-        Ids.Validate(run, "--run");
+        foreach (var run in runs)
+        {
+            Ids.Validate(run, "--run");
+        }
         await using var workers = Start(pipeline, cancellationToken);
-        var check = new AggregateMessage { Run = run };
-        while (true)
+        var checks = runs.ToDictionary(run => run, run => new AggregateMessage { Run = run }, StringComparer.Ordinal);
+        var ended = new Dictionary<string, RunMetrics>(StringComparer.Ordinal);
+        var latest = new Dictionary<string, SentenceCounts>(StringComparer.Ordinal);
+        while (ended.Count < runs.Count)
         {
             await workers.DelayAsync(CheckInterval, cancellationToken);
             if (await pipeline.Storage.QueuedMessagesAsync(includeAggregate: false, cancellationToken) > 0)
             {
-                if (counts is not null && await pipeline.Storage.Runs.FindMetricsAsync(run, cancellationToken) is { } current)
+                if (counts is not null)
                 {
-                    counts.Report(current.Counts);
+                    foreach (var run in runs)
+                    {
+                        if (!ended.ContainsKey(run) && await pipeline.Storage.Runs.FindMetricsAsync(run, cancellationToken) is { } current)
+                        {
+                            latest[run] = current.Counts;
+                        }
+                    }
+                    counts.Report(Sum(latest.Values));
                 }
                 continue;
             }
-            var outcome = await pipeline.Aggregator.CheckAsync(check, cancellationToken);
-            counts?.Report(outcome.Metrics.Counts);
-            if (outcome.IsFinal)
+            foreach (var run in runs.Where(r => !ended.ContainsKey(r)))
             {
-                return new WorkEnd(outcome.Metrics);
+                var outcome = await pipeline.Aggregator.CheckAsync(checks[run], cancellationToken);
+                latest[run] = outcome.Metrics.Counts;
+                if (outcome.IsFinal)
+                {
+                    ended[run] = outcome.Metrics;
+                }
+                else
+                {
+                    checks[run] = outcome.Next!;
+                }
             }
-            check = outcome.Next!;
+            counts?.Report(Sum(latest.Values));
         }
+        return ended;
     }
+
+    private static SentenceCounts Sum(IEnumerable<SentenceCounts> counts) =>
+        counts.Aggregate(new SentenceCounts(0, 0, 0, 0, 0), (a, b) =>
+            new SentenceCounts(a.Expected + b.Expected, a.Succeeded + b.Succeeded, a.Failed + b.Failed, a.Pending + b.Pending, a.Foreign + b.Foreign));
 
     /// <summary>Works until the pipeline's queues are empty (delayed aggregate checks included) twice in a row.</summary>
     public static async Task<WorkEnd> UntilIdleAsync(CliPipeline pipeline, CancellationToken cancellationToken)

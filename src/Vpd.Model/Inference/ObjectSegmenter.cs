@@ -21,13 +21,16 @@ public sealed class ObjectSegmenter : IDisposable
     private readonly VpdModel model;
     private readonly bool ownsModel;
     private readonly LatentCache cache;
+    private readonly SharedLatents? shared;
+    private readonly string? encoderKey;
     private readonly Lock gate = new();
 
     /// <summary>
     /// Wraps a model already on <paramref name="options"/>' device and dtype and in eval mode (the trainer's
     /// validation uses this); the segmenter disposes it only when <paramref name="ownsModel"/>.
     /// </summary>
-    public ObjectSegmenter(VpdModel model, SegmenterOptions options, bool ownsModel = false)
+    /// <param name="shared">Latents shared with the other models of this process that have the same image encoder (null: this segmenter's own cache).</param>
+    public ObjectSegmenter(VpdModel model, SegmenterOptions options, bool ownsModel = false, SharedLatents? shared = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -41,6 +44,8 @@ public sealed class ObjectSegmenter : IDisposable
         this.ownsModel = ownsModel;
         Options = options;
         cache = new LatentCache(options.LatentCacheImages);
+        this.shared = shared;
+        encoderKey = shared is null ? null : SharedLatents.EncoderKey(model);
     }
 
     public SegmenterOptions Options { get; }
@@ -63,14 +68,14 @@ public sealed class ObjectSegmenter : IDisposable
     }
 
     /// <summary>Loads a product model file (<see cref="VpdModelFile"/>) onto the options' device and dtype, in eval mode.</summary>
-    public static ObjectSegmenter Load(string modelFile, SegmenterOptions options)
+    public static ObjectSegmenter Load(string modelFile, SegmenterOptions options, SharedLatents? shared = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var model = VpdModelFile.LoadForInference(modelFile, options.Device, options.DType);
         try
         {
-            return new ObjectSegmenter(model, options, ownsModel: true);
+            return new ObjectSegmenter(model, options, ownsModel: true, shared);
         }
         catch
         {
@@ -157,10 +162,21 @@ public sealed class ObjectSegmenter : IDisposable
 
     private Tensor CachedLatents(string key, Func<float[]> load)
     {
+        if (shared is not null)
+        {
+            return shared.GetOrAdd($"{encoderKey}/{key}", () => EncodeLatents(key, load));
+        }
         if (cache.Get(key) is { } cached)
         {
             return cached;
         }
+        var latents = EncodeLatents(key, load).DetachFromDisposeScope();
+        cache.Add(key, latents);
+        return latents;
+    }
+
+    private Tensor EncodeLatents(string key, Func<float[]> load)
+    {
         var pixels = load();
         var size = ImageSize;
         if (pixels.Length != 3L * size * size)
@@ -169,9 +185,7 @@ public sealed class ObjectSegmenter : IDisposable
         }
         // Float32 in: VpdRefer converts the image to the VAE encoder's own type, which stays float32 in bfloat16 models.
         using var input = torch.tensor(pixels, [1, 3, size, size]).to(model.Device);
-        var latents = model.Refer.PredictLatents(input).DetachFromDisposeScope();
-        cache.Add(key, latents);
-        return latents;
+        return model.Refer.PredictLatents(input);
     }
 
     private List<BinaryMask> ToMasks(Tensor masks)

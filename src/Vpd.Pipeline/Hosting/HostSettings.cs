@@ -5,14 +5,16 @@ namespace Vpd.Pipeline.Hosting;
 /// <summary>
 /// What belongs to the host that runs the workers rather than to a run: the device models run on and whether an
 /// object's sentences share one forward. Read from configuration (app settings or environment): <c>VPD_DEVICE</c>
-/// (<c>cpu</c>, the default, or <c>cuda</c> / <c>cuda:N</c>; the CUDA image sets <c>cuda</c>) and
-/// <c>VPD_BATCH_SENTENCES</c> (<c>false</c> by default). Every result row records the device that produced it.
+/// (<c>cpu</c>, the default, or <c>cuda</c> / <c>cuda:N</c>; the CUDA image sets <c>cuda</c>),
+/// <c>VPD_BATCH_SENTENCES</c> (<c>false</c> by default), <c>VPD_SHARE_LATENTS</c> (<c>true</c> by default) and
+/// <c>VPD_MODEL_CACHE</c>. Every result row records the device that produced it.
 /// </summary>
 public sealed record HostSettings
 {
     public const string DeviceSetting = "VPD_DEVICE";
     public const string BatchSentencesSetting = "VPD_BATCH_SENTENCES";
     public const string ModelCacheSetting = "VPD_MODEL_CACHE";
+    public const string ShareLatentsSetting = "VPD_SHARE_LATENTS";
 
     public static HostSettings Cpu { get; } = new();
 
@@ -25,6 +27,12 @@ public sealed record HostSettings
     /// pixels). True: an object's sentences share one forward, faster on a GPU, reproducible only for the same grouping.
     /// </summary>
     public bool BatchSentences { get; init; }
+
+    /// <summary>
+    /// Models with the same image encoder share the latents they compute (on by default): the heads of a noise-step
+    /// study, trained on one frozen backbone, then encode each image once per process instead of once per model.
+    /// </summary>
+    public bool ShareLatents { get; init; } = true;
 
     /// <summary>Where downloaded model files are kept (default: a folder under the temp directory).</summary>
     public string ModelCacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "vpd-model-cache");
@@ -44,6 +52,15 @@ public sealed record HostSettings
                 BatchSentences = bool.TryParse(batch, out var value)
                     ? value
                     : throw new ArgumentException($"{BatchSentencesSetting} is '{batch}': expected true or false"),
+            };
+        }
+        if (configuration[ShareLatentsSetting] is { Length: > 0 } share)
+        {
+            settings = settings with
+            {
+                ShareLatents = bool.TryParse(share, out var value)
+                    ? value
+                    : throw new ArgumentException($"{ShareLatentsSetting} is '{share}': expected true or false"),
             };
         }
         if (configuration[ModelCacheSetting] is { Length: > 0 } cache)

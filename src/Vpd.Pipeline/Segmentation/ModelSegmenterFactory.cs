@@ -13,18 +13,27 @@ namespace Vpd.Pipeline.Segmentation;
 /// uses, so the queue pipeline and in-process evaluation give identical masks. The device is the host's, the dtype
 /// the run's.
 /// </summary>
-public sealed class ModelSegmenterFactory : ISegmenterFactory
+public sealed class ModelSegmenterFactory : ISegmenterFactory, IDisposable
 {
+    // One per process: models that share an image encoder (a noise-step study's heads on one backbone) share latents.
+    private readonly SharedLatents _latents = new();
+
     /// <summary>Loads the model once (the <see cref="ModelCache"/> calls this once per model hash and process).</summary>
     public ISegmenter Create(RunManifest manifest, string modelFile, HostSettings host)
     {
         var options = SegmenterOptions.Parse(host.Device, manifest.Dtype) with { BatchSentences = host.BatchSentences };
-        return new ModelSegmenter(ObjectSegmenter.Load(modelFile, options));
+        return new ModelSegmenter(ObjectSegmenter.Load(modelFile, options, host.ShareLatents ? _latents : null));
     }
+
+    /// <summary>Latents served from the shared cache, and computed (what <c>VPD_SHARE_LATENTS</c> saves).</summary>
+    public (long Hits, long Misses) SharedLatentCounts => (_latents.Hits, _latents.Misses);
+
+    public void Dispose() => _latents.Dispose();
 
     /// <summary>
     /// One loaded model shared by every run of that model in this process: each call brings its run's noise step and
-    /// seed, and the clean latents are cached by image content, so runs of several noise steps encode an image once.
+    /// seed, and the clean latents are cached by image content (and shared with other models of the same image
+    /// encoder), so runs of several noise steps encode an image once.
     /// </summary>
     private sealed class ModelSegmenter(ObjectSegmenter segmenter) : ISegmenter, IDisposable
     {

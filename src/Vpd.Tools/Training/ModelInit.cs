@@ -27,7 +27,12 @@ public static class ModelInit
     {
         if (!IsTiny(options))
         {
-            return VpdModelFile.Load(options.Init, useTextAdapter: options.TextAdapter);
+            var loaded = VpdModelFile.Load(options.Init, useTextAdapter: options.TextAdapter);
+            if (options.FreshHead)
+            {
+                ReplaceHead(loaded, options.Seed);
+            }
+            return loaded;
         }
         var tokenizer = RefShapesTokenizer();
         var config = WithTextAdapter(TinyConfig(options, tokenizer.VocabSize), options.TextAdapter);
@@ -36,6 +41,27 @@ public static class ModelInit
             // Module initialisers draw from libtorch's global generator.
             torch.manual_seed(options.Seed);
             return new VpdModel(config, tokenizer).Eval();
+        }
+    }
+
+    /// <summary>
+    /// Gives <paramref name="model"/> a new head: the weights a freshly built <c>SimpleDecoding</c> gets from libtorch's
+    /// initialisers, drawn with <paramref name="seed"/>; BatchNorm statistics start at 0 and 1.
+    /// </summary>
+    public static void ReplaceHead(VpdModel model, long seed)
+    {
+        lock (GlobalGeneratorGate)
+        {
+            torch.manual_seed(seed);
+            using var fresh = new Vpd.Model.Head.SimpleDecoding(model.Config.Refer.NeckDim);
+            var target = model.Refer.Classifier.state_dict();
+            using (torch.no_grad())
+            {
+                foreach (var (name, tensor) in fresh.state_dict())
+                {
+                    target[name].copy_(tensor);
+                }
+            }
         }
     }
 

@@ -291,6 +291,7 @@ public static class Trainer
             ["no_decay"] = options.NoDecay.Name(),
             ["text_adapter"] = model.Config.Refer.UseTextAdapter ? "on" : "off",
             ["seed"] = options.Seed.ToString(invariant),
+            ["fresh_head"] = options.FreshHead ? "yes" : "no",
         };
         if (options.TrainLimit is { } limit)
         {
@@ -333,7 +334,7 @@ public static class Trainer
         $"dataset={o.DatasetId}", $"split={o.Split}", $"init={o.Init}", $"trainable={o.Trainable.Name()}", $"noise_step={o.NoiseStep}",
         $"epochs={o.Epochs}", $"batch_size={o.BatchSize}", $"lr={o.LearningRate.ToString("R", CultureInfo.InvariantCulture)}",
         $"weight_decay={o.WeightDecay.ToString("R", CultureInfo.InvariantCulture)}", $"no_decay={o.NoDecay.Name()}", $"text_adapter={o.TextAdapter}",
-        $"seed={o.Seed}", $"train_limit={o.TrainLimit}", $"subset={o.TrainSubset}", $"subset_seed={o.SubsetSeed}");
+        $"seed={o.Seed}", $"train_limit={o.TrainLimit}", $"subset={o.TrainSubset}", $"subset_seed={o.SubsetSeed}", $"fresh_head={o.FreshHead}");
 
     private static void RequireSplit(ReferDataset dataset, string split, string option)
     {

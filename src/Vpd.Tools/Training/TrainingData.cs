@@ -50,7 +50,7 @@ internal sealed class TrainingData : IDisposable
         }
         if (subset is { } k && k < refs.Count)
         {
-            refs = [.. SubsetIndexes(refs.Count, k, subsetSeed).Select(i => refs[i])];
+            refs = [.. TrainingSubset.Indexes(refs.Count, k, subsetSeed).Select(i => refs[i])];
         }
         if (refs.Count == 0)
         {
@@ -73,27 +73,6 @@ internal sealed class TrainingData : IDisposable
     }
 
     public int ImageCount => imagePaths.Length;
-
-    /// <summary>
-    /// <paramref name="take"/> distinct indexes of 0..<paramref name="count"/>-1, uniformly at random (a partial
-    /// Fisher-Yates shuffle driven by SplitMix64, whose stream is fixed by its seed on every runtime), in
-    /// ascending order so the subset keeps the split's order.
-    /// </summary>
-    public static int[] SubsetIndexes(int count, int take, long seed)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(take);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(take, count);
-        var indexes = Enumerable.Range(0, count).ToArray();
-        var random = new SplitMix64(unchecked((ulong)seed));
-        for (var i = 0; i < take; i++)
-        {
-            var j = random.NextInt(i, count - 1);
-            (indexes[i], indexes[j]) = (indexes[j], indexes[i]);
-        }
-        var chosen = indexes[..take];
-        Array.Sort(chosen);
-        return chosen;
-    }
 
     /// <summary>Images [B, 3, S, S] float32 in [-1, 1], decoded from disk (used when the stem trains).</summary>
     public Tensor Images(IReadOnlyList<int> imageIndexes)

@@ -42,6 +42,12 @@ public sealed record TrainingOptions
     /// <summary>Which parameters AdamW does not decay (default: VPD's rule, names containing <c>norm</c>).</summary>
     public WeightDecayExemption NoDecay { get; init; } = WeightDecayExemption.NormNames;
 
+    /// <summary>
+    /// Start the head (<c>classifier</c>) from fresh random weights drawn with <see cref="Seed"/> instead of the initial
+    /// model's: a new head on a frozen backbone, the seed report's recipe.
+    /// </summary>
+    public bool FreshHead { get; init; }
+
     /// <summary>Turns the text adapter on or off in the trained model (null: as the initial model has it).</summary>
     public bool? TextAdapter { get; init; }
 

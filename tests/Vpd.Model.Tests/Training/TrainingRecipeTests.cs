@@ -86,7 +86,7 @@ public sealed class TrainingRecipeTests(TinyRefShapes data)
 
         using var subset = TrainingData.Load(dataset, "train", null, 6, 9, 32);
 
-        var expected = TrainingData.SubsetIndexes(usable.Count, 6, 9).Select(i => usable[i].RefId);
+        var expected = TrainingSubset.Indexes(usable.Count, 6, 9).Select(i => usable[i].RefId);
         Assert.Equal(expected, subset.Objects.Select(o => o.RefId));
         Assert.NotEqual(usable.Take(6).Select(r => r.RefId), subset.Objects.Select(o => o.RefId));
     }
@@ -94,16 +94,16 @@ public sealed class TrainingRecipeTests(TinyRefShapes data)
     [Fact]
     public void SubsetIndexes_SeededDraws_AreDistinctSortedRepeatableAndSeedDependent()
     {
-        var a = TrainingData.SubsetIndexes(1000, 50, 7);
-        var again = TrainingData.SubsetIndexes(1000, 50, 7);
-        var other = TrainingData.SubsetIndexes(1000, 50, 8);
+        var a = TrainingSubset.Indexes(1000, 50, 7);
+        var again = TrainingSubset.Indexes(1000, 50, 7);
+        var other = TrainingSubset.Indexes(1000, 50, 8);
 
         Assert.Equal(a, again);
         Assert.NotEqual(a, other);
         Assert.Equal(50, a.Distinct().Count());
         Assert.Equal(a.Order(), a);
         Assert.All(a, i => Assert.InRange(i, 0, 999));
-        Assert.Equal(Enumerable.Range(0, 10), TrainingData.SubsetIndexes(10, 10, 7));
+        Assert.Equal(Enumerable.Range(0, 10), TrainingSubset.Indexes(10, 10, 7));
         // Spread over the whole range, not the first indexes.
         Assert.True(a[^1] > 500, $"largest index {a[^1]}");
     }
