@@ -47,6 +47,7 @@ public static class Program
         root.Subcommands.Add(MissingCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(FigureCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
