@@ -18,22 +18,22 @@ public sealed record NoiseStudyResults(NoiseStudyPlan Plan, IReadOnlyList<StudyR
 {
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, ContractJson.IndentedOptions);
 
+    /// <summary>
+    /// Two lines per head (its validation run, then its run on training objects with the gap), then, for every step
+    /// trained with several seeds, the spread of oIoU over those seeds.
+    /// </summary>
     public string Table()
     {
-        string[] header = ["T", "seed", "oIoU", .. MetricsTable.Thresholds.Select(k => $"P@{k}"), "mIoU", "train oIoU", "gap", "val n", "train n", "train min"];
-        var rows = Rows.Select(r => (string[])
-        [
-            Invariant(r.Head.NoiseStep),
-            Invariant(r.Head.Seed),
-            MetricsTable.Percent(r.Val.OverallIou),
-            .. MetricsTable.Thresholds.Select(k => MetricsTable.Percent(r.Val.Precision.TryGetValue(k, out var p) ? p : double.NaN)),
-            MetricsTable.Percent(r.Val.MeanIou),
-            r.Train is null ? "-" : MetricsTable.Percent(r.Train.OverallIou),
-            r.Gap is { } gap ? MetricsTable.Percent(gap) : "-",
-            Invariant(r.Val.Counts.Succeeded),
-            r.Train is null ? "-" : Invariant(r.Train.Counts.Succeeded),
-            r.TrainingMinutes.ToString("F1", CultureInfo.InvariantCulture),
-        ]).ToList();
+        string[] header = ["T", "seed", "split", "oIoU", .. MetricsTable.Thresholds.Select(k => $"P@{k}"), "mIoU", "n", "gap", "train min"];
+        var rows = new List<string[]>();
+        foreach (var row in Rows)
+        {
+            rows.Add(Line(row, Plan.Evaluation.ValSplit, row.Val, "-", Minutes(row.TrainingMinutes)));
+            if (row.Train is not null)
+            {
+                rows.Add(Line(row, Plan.TrainSplit, row.Train, MetricsTable.Percent(row.Gap!.Value), string.Empty));
+            }
+        }
         var widths = header.Select((h, i) => rows.Select(row => row[i].Length).Append(h.Length).Max()).ToArray();
         var text = new StringBuilder();
         Append(text, header, widths);
@@ -43,9 +43,40 @@ public sealed record NoiseStudyResults(NoiseStudyPlan Plan, IReadOnlyList<StudyR
             Append(text, row, widths);
         }
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"oIoU, P@k and mIoU on {Plan.Evaluation.ValSplit} in percent; train oIoU on the first {Plan.Evaluation.TrainLimit} training objects; gap = train - val");
+            $"in percent; {Plan.TrainSplit}: the first {Plan.Evaluation.TrainLimit} objects of the training subset; gap = train - val oIoU; n = sentences");
+        foreach (var step in Plan.Steps)
+        {
+            var seeds = Rows.Where(r => r.Head.NoiseStep == step).ToList();
+            if (seeds.Count > 1)
+            {
+                var train = seeds.All(r => r.Train is not null) ? $"; {Spread(Plan.TrainSplit, seeds.Select(r => r.Train!.OverallIou))}" : string.Empty;
+                text.AppendLine(CultureInfo.InvariantCulture, $"T = {step}, {seeds.Count} seeds: {Spread(Plan.Evaluation.ValSplit, seeds.Select(r => r.Val.OverallIou))}{train}");
+            }
+        }
         return text.ToString();
     }
+
+    private static string[] Line(StudyRow row, string split, RunMetrics metrics, string gap, string minutes) =>
+    [
+        Invariant(row.Head.NoiseStep),
+        Invariant(row.Head.Seed),
+        split,
+        MetricsTable.Percent(metrics.OverallIou),
+        .. MetricsTable.Thresholds.Select(k => MetricsTable.Percent(metrics.Precision.TryGetValue(k, out var p) ? p : double.NaN)),
+        MetricsTable.Percent(metrics.MeanIou),
+        Invariant(metrics.Counts.Succeeded),
+        gap,
+        minutes,
+    ];
+
+    /// <summary>Mean and range of one split's oIoU over seeds, in percent.</summary>
+    private static string Spread(string split, IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        return $"{split} oIoU mean {MetricsTable.Percent(list.Average())}, range {MetricsTable.Percent(list.Min())}..{MetricsTable.Percent(list.Max())}";
+    }
+
+    private static string Minutes(double minutes) => minutes.ToString("F2", CultureInfo.InvariantCulture);
 
     private static void Append(StringBuilder text, string[] cells, int[] widths)
     {
