@@ -90,12 +90,38 @@ public sealed class PoisonAndAggregateTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Aggregate_RunQueuedBehindOtherWork_IsNotStalledUntilTheQueueIsEmpty()
+    {
+        using var bed = new PipelineTestBed(azurite, aggregator: new AggregatorOptions { MaxChecksWithoutProgress = 2 });
+        await bed.Enqueuer.EnqueueAsync(bed.Request("run-queued", bed.Objects(2)), null, default);
+
+        // No worker yet: the run's messages wait in the queue through many more checks than the stall rule allows.
+        var check = await bed.Aggregator.CheckAsync(new AggregateMessage { Run = "run-queued" }, default);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(RunState.Running, check.Metrics.State);
+            check = await bed.Aggregator.CheckAsync(check.Next!, default);
+        }
+        Assert.Equal(RunState.Running, check.Metrics.State);
+        Assert.Equal(0, check.Next!.ChecksWithoutProgress);
+
+        // Its messages lost, the rule applies again.
+        await bed.ExpressionsQueue.ClearMessagesAsync();
+        var first = await bed.Aggregator.CheckAsync(check.Next!, default);
+        var second = await bed.Aggregator.CheckAsync(first.Next!, default);
+        Assert.Equal(RunState.Running, first.Metrics.State);
+        Assert.Equal(RunState.Stalled, second.Metrics.State);
+    }
+
+    [Fact]
     public async Task Aggregate_RunWithoutProgress_StallsAfterBoundedChecks()
     {
         using var bed = new PipelineTestBed(azurite, aggregator: new AggregatorOptions { MaxChecksWithoutProgress = 2 });
         await bed.Enqueuer.EnqueueAsync(bed.Request("run-stall", bed.Objects(2)), null, default);
         var message = (await bed.ExpressionsQueue.ReceiveMessageAsync()).Value;
         await bed.Processor.ProcessAsync(message.MessageText, 1, default);
+        // The other object's message is lost: nothing is left to process.
+        await bed.ExpressionsQueue.ClearMessagesAsync();
 
         var first = await bed.Aggregator.CheckAsync(new AggregateMessage { Run = "run-stall" }, default);
         var second = await bed.Aggregator.CheckAsync(first.Next!, default);

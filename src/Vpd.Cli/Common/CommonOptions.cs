@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Vpd.Cli.Common;
 
 /// <summary>
-/// The options every verb names the same way (ARCHITECTURE.md, "CLI verbs"). Each call makes a new
+/// The options every verb names the same way (docs/cli.md). Each call makes a new
 /// option, because an option instance belongs to one command.
 /// </summary>
 public static class CommonOptions

@@ -27,7 +27,7 @@ public static class LocalAttention
         }
         var storage = pipeline.Storage;
         var objects = await storage.Runs.GetObjectsAsync(await storage.Runs.GetManifestAsync(manifest.Run, cancellationToken), cancellationToken);
-        var item = objects.Objects.FirstOrDefault(o => o.RefId == key.RefId)
+        var item = objects.Find(key.RefId)
             ?? throw new ArgumentException($"refId '{key.RefId}' is not in run '{manifest.Run}'");
         var sentence = item.Sentences.FirstOrDefault(s => s.Index == key.SentenceIndex)
             ?? throw new ArgumentException($"refId '{key.RefId}' of run '{manifest.Run}' has no sentence {key.SentenceIndex}");

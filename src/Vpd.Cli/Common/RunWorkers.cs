@@ -42,6 +42,13 @@ public static class RunWorkers
         var checks = runs.ToDictionary(run => run, run => new AggregateMessage { Run = run }, StringComparer.Ordinal);
         var ended = new Dictionary<string, RunMetrics>(StringComparer.Ordinal);
         var latest = new Dictionary<string, SentenceCounts>(StringComparer.Ordinal);
+        foreach (var run in runs)
+        {
+            // Until the aggregator's first metrics, the run's sentence set says how many are expected.
+            var objects = await pipeline.Storage.Runs.GetObjectsAsync(await pipeline.Storage.Runs.GetManifestAsync(run, cancellationToken), cancellationToken);
+            latest[run] = new SentenceCounts(objects.SentenceCount, 0, 0, objects.SentenceCount, 0);
+        }
+        counts?.Report(Sum(latest.Values));
         while (ended.Count < runs.Count)
         {
             await workers.DelayAsync(CheckInterval, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -22,6 +23,15 @@ public sealed record RunObjects
     public required IReadOnlyList<RunObject> Objects { get; init; }
 
     public long SentenceCount => Objects.Sum(o => (long)o.Sentences.Count);
+
+    private FrozenDictionary<string, RunObject>? _byRefId;
+
+    /// <summary>The object with this refId, or null (a dictionary: a worker looks up every message's object).</summary>
+    public RunObject? Find(string refId)
+    {
+        _byRefId ??= Objects.ToFrozenDictionary(o => o.RefId, StringComparer.Ordinal);
+        return _byRefId.GetValueOrDefault(refId);
+    }
 
     /// <summary>Every expected sentence's id.</summary>
     public IEnumerable<SampleId> SampleIds() => Objects.SelectMany(o => o.Sentences.Select(s => new SampleId(o.RefId, s.Index)));

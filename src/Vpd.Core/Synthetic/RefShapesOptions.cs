@@ -1,8 +1,8 @@
 namespace Vpd.Core.Synthetic;
 
 /// <summary>
-/// Settings of a generated RefShapes dataset. The defaults are the dataset the Tiny prototype
-/// trained on (see TINY.md): 128 px images, 2-5 shapes of 12-40 px.
+/// Settings of a generated RefShapes dataset. The defaults are the dataset the shipped Tiny
+/// model was trained on (docs/training.md): 128 px images, 2-5 shapes of 12-40 px.
 /// </summary>
 public sealed record RefShapesOptions
 {

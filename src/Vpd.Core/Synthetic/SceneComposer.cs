@@ -11,8 +11,7 @@ internal sealed record PlacedShape(ShapeKind Kind, string Colour, double[] Polyg
 /// shape is only placed where it and its one-pixel border touch no other shape. So every shape
 /// is wholly visible, its truth (its polygon rasterised by the COCO mask API, which is what the
 /// reader gives back) is exactly the set of pixels painted in its colour, and no visible-region
-/// polygons are needed. (TINY.md allowed overlaps leaving 60% visible; disjoint shapes are the
-/// simpler way to keep truth and pixels identical.)
+/// polygons are needed: disjoint shapes are the simplest way to keep truth and pixels identical.
 /// </summary>
 internal static class SceneComposer
 {

@@ -28,7 +28,7 @@ public sealed record UnetConfig(
     /// <summary>
     /// The CPU-trainable Tiny UNet for 16 x 16 latents (128 px images): 32/64/64/64 channels, attention
     /// only at downsampling factors 2 and 4 -- the only sizes VPD's map filter keeps at 128 px, and
-    /// attention at factor 1 cost ~10x the step time in the prototype (TINY.md). Context 64 must
+    /// attention at factor 1 would multiply the step time (docs/training.md). Context 64 must
     /// equal the Tiny CLIP hidden size.
     /// </summary>
     public static UnetConfig Tiny { get; } = new(4, 4, 32, [1, 2, 2, 2], 2, [4, 2], 8, 1, 64, false);

@@ -9,7 +9,7 @@ namespace Vpd.Model.Inference;
 /// <summary>
 /// The noise an image's latents receive at a noise step T. Drawn on the CPU in float32 from a
 /// generator seeded by a stable hash of (noise seed, image id), so every sentence of an image sees the
-/// same noise whatever the batch, worker, process or device (ARCHITECTURE.md, "Reproducibility").
+/// same noise whatever the batch, worker, process or device (docs/faithfulness.md).
 /// </summary>
 internal static class ImageNoise
 {

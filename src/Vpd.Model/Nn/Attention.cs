@@ -6,14 +6,10 @@ namespace Vpd.Model.Nn;
 
 /// <summary>
 /// softmax(q k^T / sqrt(d)) v for [B, heads, N, d] tensors, by the kernel that is faster on CPU. libtorch 2.10's
-/// fused SDPA, except for bfloat16 with wide heads: its fused CPU kernel takes as long in bfloat16 as in float32
-/// for the VAE's mid attention (one head of 512 over 4096 tokens: 204-212 ms on this project's machine), where
-/// the explicit product -- two oneDNN bfloat16 matmuls around a softmax of the bfloat16 scores -- takes 87-140 ms.
-/// For SD v1.5's UNet heads (40 and 80 wide) the explicit form was faster in single-op timings at 4096 tokens but
-/// slower and more variable inside the UNet (medians 3.0-3.2 s against 2.8 s over three rounds: its two 256 MiB
-/// score tensors per layer are fresh page-faulted allocations), and 5x less accurate, so the UNet keeps the fused
-/// kernel. A variant with each row's estimated maximum subtracted inside the matmul (accurate to 5.8e-3) was no faster
-/// inside the UNet either. docs/performance.md, "Session 4" and "Session 5".
+/// fused SDPA, except for bfloat16 with wide heads (the VAE's mid attention, one head of 512): there the fused CPU
+/// kernel is no faster in bfloat16 than in float32, and the explicit product -- two oneDNN bfloat16 matmuls around a
+/// softmax of the bfloat16 scores -- is. SD v1.5's UNet heads (40 and 80 wide) keep the fused kernel: the explicit
+/// form was slower and less accurate inside the UNet. The measurements are in docs/performance.md.
 /// </summary>
 internal static class Attention
 {

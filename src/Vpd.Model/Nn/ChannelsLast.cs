@@ -7,8 +7,8 @@ namespace Vpd.Model.Nn;
 /// <summary>
 /// Channels-last (NHWC) weights for every Conv2d of a module. libtorch runs a convolution in channels-last
 /// when its input or its weight is, and the result keeps that layout through the element-wise ops, norms and
-/// resizes that follow, so oneDNN skips the NCHW reorders around every conv (measured ~30% faster per 3x3
-/// conv on this CPU in float32 and bfloat16, see docs/performance.md). Values are unchanged.
+/// resizes that follow, so oneDNN skips the NCHW reorders around every conv (faster per 3x3 conv in float32
+/// and bfloat16 on the CPUs measured, docs/performance.md). Values are unchanged.
 /// </summary>
 internal static class ChannelsLast
 {

@@ -85,10 +85,8 @@ internal static class ConvolutionCheck
 
     /// <summary>
     /// float32 spatial convolutions over many input channels that are not a multiple of 16 (SD v1.5 VPD's 2600- and
-    /// 1320-channel head convs) go channels-last without their NCHW kernel ever running: on this project's session-3/4
-    /// host that kernel is 3.7-5.2% wrong, and three test-host crashes happened while it ran (the 2600 -> 640 check;
-    /// never in isolation). A later crash came without it, so it is not shown to be the cause; a kernel known to be
-    /// wrong is simply not worth running. Smaller counts (VAE <c>conv_in</c>'s 3) are right there and keep the check.
+    /// 1320-channel head convs) go channels-last without their NCHW kernel ever running: on some CPUs that kernel's
+    /// results are several percent wrong (docs/performance.md), and a kernel known to be wrong is not worth running. Smaller counts (VAE <c>conv_in</c>'s 3) are right there and keep the check.
     /// </summary>
     private static bool NotRunInNchw(Tensor weight) =>
         weight.dtype == ScalarType.Float32 && weight.shape[1] >= 256 && weight.shape[1] % 16 != 0 && weight.shape[2] * weight.shape[3] > 1;

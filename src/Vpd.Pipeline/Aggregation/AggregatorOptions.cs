@@ -7,8 +7,10 @@ public sealed record AggregatorOptions
     public TimeSpan RecheckDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Checks in a row without a newly accounted sentence after which a run is recorded as stalled: the one rule for
-    /// "stalled", used by the Functions app's checks and by <c>vpd work --run</c> alike.
+    /// Checks in a row without a newly accounted sentence, each finding vpd-expressions empty, after which a run is
+    /// recorded as stalled: the one rule for "stalled", used by the Functions app's checks and by <c>vpd work --run</c>
+    /// alike. A check that finds messages waiting (perhaps other runs' work ahead of this run's) neither counts nor
+    /// resets.
     /// </summary>
     public int MaxChecksWithoutProgress { get; init; } = 20;
 }

@@ -9,7 +9,8 @@ namespace Vpd.Pipeline.Aggregation;
 /// Recomputes a run's metrics from its result rows (integer I and U; partial IoUs are never averaged), counting only
 /// the sentences of the run's own sentence set, writes metrics.json and the VpdRuns row, and decides whether to check
 /// again: not when every expected sentence has a row (complete), nor after
-/// <see cref="AggregatorOptions.MaxChecksWithoutProgress"/> checks that saw nothing new (stalled). The check that
+/// <see cref="AggregatorOptions.MaxChecksWithoutProgress"/> checks that saw nothing new while no expression message
+/// was waiting (stalled). The check that
 /// finds a run complete or stalled also writes its HTML report (runs/{run}/report.html).
 /// </summary>
 public sealed partial class RunAggregator(
@@ -51,7 +52,10 @@ public sealed partial class RunAggregator(
         var tally = await TallyAsync(stored, cancellationToken);
 
         var progressed = tally.Accounted > message.LastAccounted;
-        var checksWithoutProgress = progressed ? 0 : message.ChecksWithoutProgress + 1;
+        // A run whose messages wait behind other runs' work is queued, not stalled: only checks that find the expressions
+        // queue empty count towards the stall rule.
+        var waiting = !progressed && await storage.ExpressionsWaitingAsync(cancellationToken) > 0;
+        var checksWithoutProgress = progressed ? 0 : waiting ? message.ChecksWithoutProgress : message.ChecksWithoutProgress + 1;
         var now = time.GetUtcNow();
         var state = tally.Accounted >= stored.Manifest.ExpectedSentences
             ? RunState.Complete

@@ -142,7 +142,7 @@ public sealed partial class ExpressionProcessor(
     private async Task<RunObject> ExpectedObjectAsync(StoredManifest stored, ExpressionMessage message, CancellationToken cancellationToken)
     {
         var objects = await storage.Runs.GetObjectsAsync(stored, cancellationToken);
-        return objects.Objects.FirstOrDefault(o => o.RefId == message.RefId)
+        return objects.Find(message.RefId)
             ?? throw new InvalidDataException($"refId '{message.RefId}' is not in run '{message.Run}''s sentence set");
     }
 

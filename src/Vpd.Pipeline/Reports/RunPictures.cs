@@ -82,7 +82,7 @@ public sealed class RunPictures(PipelineStorage storage)
     {
         var stored = await storage.Runs.GetManifestAsync(manifest.Run, cancellationToken);
         var objects = await storage.Runs.GetObjectsAsync(stored, cancellationToken);
-        var item = objects.Objects.FirstOrDefault(o => o.RefId == key.RefId)
+        var item = objects.Find(key.RefId)
             ?? throw new InvalidDataException($"refId '{key.RefId}' is not in run '{manifest.Run}'");
         var sentence = item.Sentences.FirstOrDefault(s => s.Index == key.SentenceIndex)
             ?? throw new InvalidDataException($"refId '{key.RefId}' of run '{manifest.Run}' has no sentence {key.SentenceIndex}");

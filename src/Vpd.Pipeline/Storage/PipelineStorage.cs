@@ -62,6 +62,10 @@ public sealed class PipelineStorage
         return total;
     }
 
+    /// <summary>Messages in vpd-expressions, visible or being processed (the service's approximate count).</summary>
+    public async Task<long> ExpressionsWaitingAsync(CancellationToken cancellationToken) =>
+        (await Clients.Queue(Clients.Names.ExpressionsQueue).GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
+
     /// <summary>The actual name of a logical queue (<see cref="PipelineQueues"/>) in this account.</summary>
     public string QueueName(string logicalQueue) => logicalQueue switch
     {

@@ -22,7 +22,7 @@ public sealed record PairedTiming(string Stage, string BeforeLabel, IReadOnlyLis
 /// <summary>
 /// Before/after measurements that survive a shared or noisy machine: two models with the same random weights,
 /// prepared two ways, timed alternately stage by stage (A, B, A, B, ...), so that load changes hit both alike.
-/// On the session-3 machine consecutive identical runs differed by up to 20%, more than some effects measured.
+/// On a shared machine consecutive identical runs can differ by more than the effect measured (docs/performance.md).
 /// </summary>
 public static class PairedComparison
 {

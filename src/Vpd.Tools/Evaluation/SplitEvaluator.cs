@@ -8,7 +8,7 @@ using Vpd.Model.Inference;
 namespace Vpd.Tools.Evaluation;
 
 /// <summary>
-/// In-process evaluation of a split with VPD's protocol (VPD.md, "Evaluation protocol"): per sentence,
+/// In-process evaluation of a split with VPD's protocol (docs/faithfulness.md): per sentence,
 /// the predicted mask and the truth (nearest-resized) both at S x S give I and U; the accumulator turns
 /// them into oIoU, mIoU and P@0.5..0.9. Batching is the pipeline's: one referred object at a time with
 /// all its sentences, image ids as invariant decimal strings (they seed the noise).

@@ -8,7 +8,7 @@ namespace Vpd.Tools.Training;
 
 /// <summary>
 /// Freezes the model, unfreezes the trainable parts and splits their parameters into AdamW groups with and
-/// without weight decay (VPD.md, "Training"; <see cref="WeightDecayExemption"/> says which go without).
+/// without weight decay (docs/training.md; <see cref="WeightDecayExemption"/> says which go without).
 /// A model whose text adapter is off never trains it: gamma and the adapter get no gradient there.
 /// </summary>
 public static class ParameterGroups

@@ -14,7 +14,7 @@ using Vpd.Model;
 namespace Vpd.Tools.Training;
 
 /// <summary>
-/// <c>vpd train</c>: VPD's recipe (VPD.md, "Training") on a referring dataset. Frozen parts run without
+/// <c>vpd train</c>: VPD's recipe (docs/training.md) on a referring dataset. Frozen parts run without
 /// gradients in eval mode; a frozen stem's latents are computed once up front. After each epoch: a
 /// validation pass (oIoU, mIoU, P@k), a checkpoint in the product's format, <c>best.safetensors</c> by
 /// validation oIoU, and the resume state next to <c>last.safetensors</c>. Every random choice (object

@@ -9,7 +9,7 @@ namespace Vpd.Tools.Training;
 
 /// <summary>
 /// A split ready for training: its referred objects, their truth at S x S, and either the frozen stem's
-/// latents computed once up front (TINY.md: the stem is most of a step's cost) or the images
+/// latents computed once up front (the stem is most of a step's cost, docs/training.md) or the images
 /// themselves when the stem trains. Tensors live on the CPU.
 /// </summary>
 internal sealed class TrainingData : IDisposable

@@ -4,7 +4,7 @@ using Vpd.Model.Diffusion;
 namespace Vpd.Tools.Training;
 
 /// <summary>
-/// One training run (VPD.md, "Training"): AdamW with explicit weight decay (by default exempting exactly
+/// One training run (docs/training.md): AdamW with explicit weight decay (by default exempting exactly
 /// what VPD's <c>refer/train.py</c> exempts), polynomial decay <c>(1 - step/total)^0.9</c>, class-weighted
 /// cross-entropy [0.9, 1.1], one random sentence per object per step.
 /// </summary>
