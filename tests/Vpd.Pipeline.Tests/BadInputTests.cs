@@ -19,10 +19,10 @@ public sealed class BadInputTests(AzuriteFixture azurite)
         var objects = bed.Objects(5, images: 1).Select((o, i) => o with { Sentences = [new Sentence(0, i, "a"), new Sentence(1, 100 + i, "the one on the left")] }).ToList();
         objects[4] = objects[4] with { Sentences = [new Sentence(0, 4, " "), new Sentence(1, 104, "the one on the left")] };
         await bed.Enqueuer.EnqueueAsync(bed.Request(Run, objects), null, default);
-        var queued = (await bed.ExpressionsQueue.ReceiveMessagesAsync(32)).Value.Select(m => ExpressionMessage.Parse(m.MessageText)).ToDictionary(m => m.RefId);
+        var queued = (await bed.ExpressionsQueue.ReceiveMessagesAsync(32)).Value.Select(m => ExpressionMessage.Parse(m.MessageText)).ByObject();
         await bed.ExpressionsQueue.ClearMessagesAsync();
         var inputs = bed.Container(bed.Names.InputsContainer);
-        var truthBlob = (string refId) => $"{PipelineTestBed.Dataset}/truth/{PipelineTestBed.Size}/{refId}/{queued[refId].TruthSha256}.png";
+        var truthBlob = (string refId) => $"{PipelineTestBed.Dataset}/truth/{PipelineTestBed.Size}/{refId}/{queued[refId].Only().TruthSha256}.png";
         await inputs.DeleteBlobAsync(truthBlob("ref1"));
         await inputs.GetBlobClient(truthBlob("ref2")).UploadAsync(new BinaryData(MaskPng.Encode(new BinaryMask(8, 8))), overwrite: true);
 
@@ -30,11 +30,11 @@ public sealed class BadInputTests(AzuriteFixture azurite)
         {
             queued["ref1"].ToJson(),
             queued["ref2"].ToJson(),
-            new ExpressionMessage { Run = "run-unknown", Dataset = PipelineTestBed.Dataset, RefId = "ref0", ImageId = "img0", Sentences = [new Sentence(0, 1, "a")], ImageSha256 = queued["ref0"].ImageSha256, TruthSha256 = queued["ref0"].TruthSha256 }.ToJson(),
+            (queued["ref0"].WithOnly(o => o with { Sentences = [new Sentence(0, 1, "a")] }) with { Run = "run-unknown" }).ToJson(),
             queued["ref4"].ToJson(),
             "this is not json",
-            (queued["ref0"] with { RefId = "../etc" }).ToJson(),
-            (queued["ref0"] with { RefId = "refdup", Sentences = [new Sentence(0, 1, "a"), new Sentence(0, 2, "b")] }).ToJson(),
+            queued["ref0"].WithOnly(o => o with { RefId = "../etc" }).ToJson(),
+            queued["ref0"].WithOnly(o => o with { RefId = "refdup", Sentences = [new Sentence(0, 1, "a"), new Sentence(0, 2, "b")] }).ToJson(),
             queued["ref3"].ToJson(),
         };
         foreach (var m in messages)
@@ -68,7 +68,7 @@ public sealed class BadInputTests(AzuriteFixture azurite)
         Assert.Contains(malformed, r => r.GetString("Message") == "this is not json" && r.GetString("Error")!.Contains("malformed message"));
         Assert.Contains(malformed, r => r.GetString("Error")!.Contains("refId '../etc' is invalid"));
         var processed = bed.Logs.Named("ExpressionProcessed");
-        Assert.True(processed.Any(l => l.Message.Contains("ref ref1:") && l.Message.Contains("not found")), string.Join("\n", processed.Select(l => l.Message)));
+        Assert.True(processed.Any(l => l.Message.Contains("image img0:") && l.Message.Contains("ref1") && l.Message.Contains("not found")), string.Join("\n", processed.Select(l => l.Message)));
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class UndecodableMessageTests(AzuriteFixture azurite)
         await bed.ExpressionsQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         // The same message sent as plain JSON, without the queues' base64 encoding.
         await bed.Clients.RawQueue(bed.Names.ExpressionsQueue).SendMessageAsync(message.MessageText);
-        var refId = ExpressionMessage.Parse(message.MessageText).RefId;
+        var refId = ExpressionMessage.Parse(message.MessageText).Only().RefId;
 
         await bed.RunWorkerUntilDoneAsync("run-plain");
 

@@ -39,7 +39,7 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
         var processed = bed.Logs.Named("ExpressionProcessed");
         Assert.Equal(7, processed.Count);
         Assert.All(processed, l => Assert.Equal(("run-e2e", 0), ((string)l.Values["Run"]!, (int)l.Values["Failed"]!)));
-        Assert.Equal(request.Objects.Select(o => o.RefId).Order(), processed.Select(l => (string)l.Values["RefId"]!).Order());
+        Assert.Equal(request.Objects.Select(o => o.ImageId).Order(), processed.Select(l => (string)l.Values["ImageId"]!).Order());
     }
 
     [Fact]
@@ -153,8 +153,8 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
 
         var message = ExpressionMessage.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(onWire)));
         Assert.Equal("run-wire", message.Run);
-        Assert.Equal(objects[0].RefId, message.RefId);
-        Assert.Equal(objects[0].Sentences, message.Sentences);
+        Assert.Equal(objects[0].RefId, message.Only().RefId);
+        Assert.Equal(objects[0].Sentences, message.Only().Sentences);
     }
 
     [Fact]
@@ -164,9 +164,9 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
         var request = bed.Request("run-again", bed.Objects(5));
         var first = await bed.Enqueuer.EnqueueAsync(request, null, default);
         var messages = (await bed.ExpressionsQueue.ReceiveMessagesAsync(32)).Value
-            .Select(m => (Queued: m, Message: ExpressionMessage.Parse(m.MessageText))).OrderBy(m => m.Message.RefId).ToList();
+            .Select(m => (Queued: m, Message: ExpressionMessage.Parse(m.MessageText))).OrderBy(m => m.Message.Only().RefId).ToList();
         // ref0 and ref2 processed; every message then lost; one of ref2's rows lost too.
-        foreach (var (queued, _) in messages.Where(m => m.Message.RefId is "ref0" or "ref2"))
+        foreach (var (queued, _) in messages.Where(m => m.Message.Only().RefId is "ref0" or "ref2"))
         {
             await bed.Processor.ProcessAsync(queued.MessageText, 1, default);
         }
@@ -181,7 +181,7 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
         var second = await bed.Enqueuer.EnqueueAsync(request, new SyncProgress<Vpd.Pipeline.Enqueue.EnqueueProgress>(progress.Add), default);
 
         var requeued = (await bed.ExpressionsQueue.ReceiveMessagesAsync(32)).Value.Select(m => ExpressionMessage.Parse(m.MessageText)).ToList();
-        var requeuedIds = requeued.SelectMany(m => m.Sentences.Select(s => new SampleId(m.RefId, s.Index))).Order().ToList();
+        var requeuedIds = requeued.SelectMany(m => m.SampleIds()).Order().ToList();
         Assert.Equal(missingBefore.Select(m => new SampleId(m.Object.RefId, m.Sentence.Index)).Order().ToList(), requeuedIds);
         Assert.Contains(new SampleId("ref2", 1), requeuedIds);
         Assert.DoesNotContain(new SampleId("ref2", 0), requeuedIds);
@@ -189,8 +189,8 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
         Assert.False(first.ManifestExisted);
         Assert.True(second.ManifestExisted);
         Assert.Equal(first.ManifestSha256, second.ManifestSha256);
-        Assert.Equal((3, 0), (first.ImagesUploaded, first.ImagesSkipped));
-        Assert.Equal((0, 3), (second.ImagesUploaded, second.ImagesSkipped));
+        Assert.Equal((5, 0), (first.ImagesUploaded, first.ImagesSkipped));
+        Assert.Equal((0, 5), (second.ImagesUploaded, second.ImagesSkipped));
         Assert.Equal((0, 5), (second.TruthUploaded, second.TruthSkipped));
         Assert.Equal((4, 1), (second.ObjectsEnqueued, second.ObjectsSkipped));
         Assert.Contains(progress, p => p is { Stage: "messages", Done: 5, Total: 5 });

@@ -103,12 +103,13 @@ internal sealed class PipelineTestBed : IDisposable
 
     public Azure.Storage.Blobs.BlobContainerClient Container(string name) => Clients.Blobs.GetBlobContainerClient(name);
 
-    /// <summary>Referred objects over <paramref name="images"/> images, 1..3 sentences each, deterministic.</summary>
-    public IReadOnlyList<ReferredObject> Objects(int count, int images = 3, int size = Size)
+    /// <summary>Referred objects over <paramref name="images"/> images (one each by default), 1..3 sentences each, deterministic.</summary>
+    public IReadOnlyList<ReferredObject> Objects(int count, int? images = null, int size = Size)
     {
-        var paths = Enumerable.Range(0, images).Select(WriteImage).ToList();
+        var imageCount = images ?? count;
+        var paths = Enumerable.Range(0, imageCount).Select(WriteImage).ToList();
         return [.. Enumerable.Range(0, count).Select(i => new ReferredObject(
-            $"ref{i}", $"img{i % images}", paths[i % images], Truth(i, size),
+            $"ref{i}", $"img{i % imageCount}", paths[i % imageCount], Truth(i, size),
             [.. Enumerable.Range(0, 1 + (i % 3)).Select(k => new Sentence(k, (i * 10) + k, $"object {i} sentence {k}{new string('!', i + k)}"))]))];
     }
 

@@ -54,7 +54,7 @@ public sealed class LocalAzurite : IAsyncDisposable
             launcher, AzuriteProcess.DefaultPorts, cancellationToken: cancellationToken, dataDirectory: persistent ? DataDirectory : null);
         var clients = options.Create(parse, started.ConnectionString, retry);
         return new LocalAzurite(clients, started,
-            $"{clients.Description} (Azurite started by this command over {where}, pid {started.ProcessId}; stopped at the end" +
+            $"{clients.Description} (Azurite started by this command over {where}, pid {string.Join(", ", started.ProcessIds)}; stopped at the end" +
             (persistent ? ", its data kept for later verbs)" : ")"));
     }
 

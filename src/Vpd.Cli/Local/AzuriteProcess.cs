@@ -7,9 +7,13 @@ using System.Text;
 namespace Vpd.Cli.Local;
 
 /// <summary>
-/// An Azurite (blob, queue, table) process this program started on loopback, in memory or over a data folder,
-/// with <c>--skipApiVersionCheck</c> (the storage SDKs here send an API version Azurite does not know).
-/// Disposing stops only this process. Used by the CLI's storage verbs on a fresh machine and by the test fixture.
+/// An Azurite (blob, queue, table) this program started on loopback, in memory or over a data folder, with
+/// <c>--skipApiVersionCheck</c> (the storage SDKs here send an API version Azurite does not know). Each service runs in
+/// a process of its own when the per-service launchers are installed beside <c>azurite</c> (they are in the npm
+/// package): one combined process keeps every blob and every queue message in one in-memory store whose removals
+/// cost time in proportion to everything stored, and it runs all three services on one Node.js thread
+/// (docs/performance.md, "Pipeline throughput and run size"). Disposing stops only these processes. Used by the
+/// CLI's storage verbs on a fresh machine and by the test fixture.
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -22,15 +26,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>The ports <c>UseDevelopmentStorage=true</c> points at.</summary>
     public static readonly (int Blob, int Queue, int Table) DefaultPorts = (10000, 10001, 10002);
 
-    private readonly Process _process;
+    private readonly List<Process> _processes = [];
     private readonly string _workDir;
     private readonly StringBuilder _output = new();
 
     private readonly bool _persistent;
 
-    private AzuriteProcess(Process process, string workDir, (int Blob, int Queue, int Table) ports, bool persistent)
+    private AzuriteProcess(string workDir, (int Blob, int Queue, int Table) ports, bool persistent)
     {
-        _process = process;
         _workDir = workDir;
         Ports = ports;
         _persistent = persistent;
@@ -38,7 +41,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public (int Blob, int Queue, int Table) Ports { get; }
 
-    public int ProcessId => _process.Id;
+    /// <summary>The process ids: one per service, or one for all three.</summary>
+    public IReadOnlyList<int> ProcessIds => [.. _processes.Select(p => p.Id)];
 
     public string ConnectionString => ConnectionStringFor(Ports);
 
@@ -121,6 +125,41 @@ public sealed class AzuriteProcess : IAsyncDisposable
     {
         var workDir = Path.Combine(Path.GetTempPath(), $"vpd-azurite-{Guid.NewGuid():N}");
         Directory.CreateDirectory(workDir);
+        if (dataDirectory is not null)
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        var azurite = new AzuriteProcess(workDir, chosen, dataDirectory is not null);
+        try
+        {
+            // Over a data folder the services share it: each keeps its own files there (__azurite_db_blob__.json, ...).
+            var services = new (string Name, int Port)[] { ("blob", chosen.Blob), ("queue", chosen.Queue), ("table", chosen.Table) };
+            if (services.All(s => File.Exists(ServiceLauncher(launcher, s.Name))))
+            {
+                foreach (var (name, port) in services)
+                {
+                    azurite.Start(ServiceLauncher(launcher, name), workDir, dataDirectory, [$"--{name}Host", "127.0.0.1", $"--{name}Port", Invariant(port)]);
+                }
+            }
+            else
+            {
+                azurite.Start(launcher, workDir, dataDirectory, [.. services.SelectMany(s => new[] { $"--{s.Name}Host", "127.0.0.1", $"--{s.Name}Port", Invariant(s.Port) })]);
+            }
+            await azurite.WaitUntilAnsweringAsync(timeout ?? TimeSpan.FromSeconds(60), cancellationToken);
+            return azurite;
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary><c>azurite-blob</c> beside <c>azurite</c> (the npm package's launchers).</summary>
+    private static string ServiceLauncher(string launcher, string service) => $"{launcher}-{service}";
+
+    private void Start(string launcher, string workDir, string? dataDirectory, IEnumerable<string> endpointArgs)
+    {
         var info = new ProcessStartInfo(launcher)
         {
             WorkingDirectory = workDir,
@@ -134,55 +173,46 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
         else
         {
-            Directory.CreateDirectory(dataDirectory);
             info.ArgumentList.Add("--location");
             info.ArgumentList.Add(dataDirectory);
         }
-        foreach (var arg in new[]
-                 {
-                     "--skipApiVersionCheck", "--loose", "--disableTelemetry",
-                     // No access log: a line per request costs Azurite's one Node thread time and would fill our buffer.
-                     "--silent",
-                     "--blobHost", "127.0.0.1", "--blobPort", Invariant(chosen.Blob),
-                     "--queueHost", "127.0.0.1", "--queuePort", Invariant(chosen.Queue),
-                     "--tableHost", "127.0.0.1", "--tablePort", Invariant(chosen.Table),
-                 })
+        // No access log (--silent): a line per request costs Azurite's Node thread time and would fill our buffer.
+        foreach (var arg in new[] { "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent" }.Concat(endpointArgs))
         {
             info.ArgumentList.Add(arg);
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {launcher}");
-        var azurite = new AzuriteProcess(process, workDir, chosen, dataDirectory is not null);
-        process.OutputDataReceived += (_, e) => azurite.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => azurite.Append(e.Data);
+        _processes.Add(process);
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        try
-        {
-            await azurite.WaitUntilAnsweringAsync(timeout ?? TimeSpan.FromSeconds(60), cancellationToken);
-            return azurite;
-        }
-        catch
-        {
-            await azurite.DisposeAsync();
-            throw;
-        }
     }
 
     public ValueTask DisposeAsync()
     {
-        if (_persistent && !_process.HasExited && OperatingSystem.IsLinux())
+        if (_persistent && OperatingSystem.IsLinux())
         {
-            // Over a data folder, Azurite saves its metadata when it shuts down on SIGTERM: ask first.
-            _ = kill(_process.Id, SigTerm);
-            _process.WaitForExit(15_000);
+            // Over a data folder, Azurite saves its metadata when it shuts down on SIGTERM: ask each first.
+            foreach (var process in _processes.Where(p => !p.HasExited))
+            {
+                _ = kill(process.Id, SigTerm);
+            }
+            foreach (var process in _processes)
+            {
+                process.WaitForExit(15_000);
+            }
         }
-        if (!_process.HasExited)
+        foreach (var process in _processes)
         {
-            // SIGTERM sometimes leaves Azurite running; in memory there is nothing to save.
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
+            if (!process.HasExited)
+            {
+                // SIGTERM sometimes leaves Azurite running; in memory there is nothing to save.
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+            process.Dispose();
         }
-        _process.Dispose();
         try
         {
             Directory.Delete(_workDir, recursive: true);
@@ -201,7 +231,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             while (!await AnswersAsync(port, cancellationToken))
             {
-                if (_process.HasExited || DateTime.UtcNow > deadline)
+                if (_processes.Any(p => p.HasExited) || DateTime.UtcNow > deadline)
                 {
                     string log;
                     lock (_output)

@@ -8,8 +8,8 @@ namespace Vpd.Pipeline.Enqueue;
 /// <summary>
 /// Starts or resumes a run: uploads each image and truth mask under its content's name (never replacing anything),
 /// uploads or names the model, writes the sentence set and the manifest (both once), then queues one vpd-expressions
-/// message per referred object with the sentences that have no result yet -- on a rerun exactly the missing ones --
-/// and one first vpd-aggregate message. Each step is safe to repeat, so an enqueue killed half-way is finished by
+/// message per image (<see cref="MessagesFor"/>) with its objects' sentences that have no result yet -- on a rerun
+/// exactly the missing ones -- and one first vpd-aggregate message. Each step is safe to repeat, so an enqueue killed half-way is finished by
 /// running it again.
 /// </summary>
 public sealed partial class RunEnqueuer(PipelineStorage storage, TimeProvider time, ILogger<RunEnqueuer> logger)
@@ -62,34 +62,69 @@ public sealed partial class RunEnqueuer(PipelineStorage storage, TimeProvider ti
 
         var recorded = await storage.Samples.ReadIdsAsync(request.Run, cancellationToken);
         var storeAttention = AttentionChoice.Parse(settings.Attention);
-        int enqueued = 0, skipped = 0;
+        int enqueued = 0, skipped = 0, messages = 0;
         long sentences = 0;
-        for (var position = 0; position < objects.Objects.Count; position++)
+        var positions = objects.Objects.Select((o, position) => (o, position));
+        foreach (var image in positions.GroupBy(p => p.o.ImageId, StringComparer.Ordinal))
         {
-            var o = objects.Objects[position];
-            var missing = o.Sentences.Where(s => !recorded.Contains(new SampleId(o.RefId, s.Index))).ToList();
-            if (missing.Count == 0)
+            var pending = new List<MessageObject>();
+            foreach (var (o, position) in image)
             {
-                skipped++;
-            }
-            else
-            {
-                await storage.Runs.EnqueueExpressionAsync(new ExpressionMessage
+                var missing = o.Sentences.Where(s => !recorded.Contains(new SampleId(o.RefId, s.Index))).ToList();
+                if (missing.Count == 0)
                 {
-                    Run = request.Run, Dataset = settings.Dataset, RefId = o.RefId, ImageId = o.ImageId, Sentences = missing,
-                    ImageSha256 = o.ImageSha256, TruthSha256 = o.TruthSha256, StoreAttention = storeAttention(position, o.RefId),
-                }, cancellationToken);
+                    skipped++;
+                    continue;
+                }
+                pending.Add(new MessageObject { RefId = o.RefId, TruthSha256 = o.TruthSha256, Sentences = missing, StoreAttention = storeAttention(position, o.RefId) });
                 enqueued++;
                 sentences += missing.Count;
+            }
+            var first = image.First().o;
+            foreach (var message in MessagesFor(request.Run, settings.Dataset, first.ImageId, first.ImageSha256, pending))
+            {
+                await storage.Runs.EnqueueExpressionAsync(message, cancellationToken);
+                messages++;
             }
             progress?.Report(new EnqueueProgress("messages", enqueued + skipped, objects.Objects.Count));
         }
         await storage.Runs.EnqueueAggregateAsync(
             new AggregateMessage { Run = request.Run }, request.FirstAggregateDelay ?? EnqueueRequest.DefaultFirstAggregateDelay, cancellationToken);
-        LogEnqueued(request.Run, enqueued, sentences, skipped, existed);
+        LogEnqueued(request.Run, enqueued, sentences, messages, skipped, existed);
         return new EnqueueResult(
             stored.Sha256, modelSha, existed, imagesUploaded, imagesSkipped, truthUploaded, truthSkipped, enqueued, skipped, sentences);
     }
+
+    /// <summary>
+    /// The messages for one image's pending objects, in their order: up to <see cref="ExpressionMessage.MaxObjects"/>
+    /// and <see cref="MaxMessageChars"/> per message.
+    /// </summary>
+    public static IEnumerable<ExpressionMessage> MessagesFor(string run, string dataset, string imageId, string imageSha256, IReadOnlyList<MessageObject> objects)
+    {
+        var chunk = new List<MessageObject>();
+        foreach (var o in objects)
+        {
+            if (chunk.Count > 0 && (chunk.Count == ExpressionMessage.MaxObjects || Build([.. chunk, o]).ToJson().Length > MaxMessageChars))
+            {
+                yield return Build(chunk);
+                chunk = [];
+            }
+            chunk.Add(o);
+        }
+        if (chunk.Count > 0)
+        {
+            yield return Build(chunk);
+        }
+
+        ExpressionMessage Build(List<MessageObject> list) =>
+            new() { Run = run, Dataset = dataset, ImageId = imageId, ImageSha256 = imageSha256, Objects = [.. list] };
+    }
+
+    /// <summary>
+    /// Characters of JSON per message beyond which objects go to the next one: Azure queue messages hold 64 KiB, which
+    /// base64 (the Functions host's encoding) leaves 48 KiB of UTF-8; this leaves room for multi-byte text.
+    /// </summary>
+    public const int MaxMessageChars = 16_000;
 
     private static void Validate(EnqueueRequest request)
     {
@@ -143,6 +178,6 @@ public sealed partial class RunEnqueuer(PipelineStorage storage, TimeProvider ti
     }
 
     [LoggerMessage(EventId = 500, EventName = "RunEnqueued", Level = LogLevel.Information,
-        Message = "run {Run}: {Objects} objects ({Sentences} sentences) enqueued, {Skipped} already done; resumed: {Resumed}")]
-    private partial void LogEnqueued(string run, int objects, long sentences, int skipped, bool resumed);
+        Message = "run {Run}: {Objects} objects ({Sentences} sentences) enqueued in {Messages} messages, {Skipped} already done; resumed: {Resumed}")]
+    private partial void LogEnqueued(string run, int objects, long sentences, int messages, int skipped, bool resumed);
 }

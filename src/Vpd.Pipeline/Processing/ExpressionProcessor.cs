@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Vpd.Core.Contracts;
+using Vpd.Core.Imaging;
+using Vpd.Core.Masks;
 using Vpd.Core.Metrics;
 using Vpd.Pipeline.Hosting;
 using Vpd.Pipeline.Segmentation;
@@ -9,12 +11,13 @@ using Vpd.Pipeline.Storage;
 namespace Vpd.Pipeline.Processing;
 
 /// <summary>
-/// Handles one vpd-expressions message: reads the run's manifest and sentence set, the image and the truth mask,
-/// segments the object's sentences in one call, writes one mask PNG (and attention blob when the run asked for it)
-/// and one result row per sentence. Bad input (malformed message, unknown run, a sentence outside the run's set,
-/// missing, corrupt or truncated inputs, an unusable model, an empty sentence) is recorded as failed rows and the
-/// message completes; anything else (storage errors, segmenter faults) throws so that the queue retries it. Every
-/// write is an overwrite of a name derived from the message, so processing a message twice changes nothing.
+/// Handles one vpd-expressions message: reads the run's manifest and sentence set, the image once and each object's
+/// truth mask, segments each object's sentences in one call, writes one mask PNG (and attention blob when the run
+/// asked for it) and one result row per sentence. Bad input (malformed message, unknown run, an object or sentence
+/// outside the run's set, missing, corrupt or truncated inputs, an unusable model, an empty sentence) is recorded as
+/// failed rows -- of the one object it concerns where it concerns one -- and the message completes; anything else
+/// (storage errors, segmenter faults) throws so that the queue retries it. Every write is an overwrite of a name
+/// derived from the message, so processing a message twice changes nothing.
 /// </summary>
 public sealed partial class ExpressionProcessor(
     PipelineStorage storage, ModelCache models, MessageFailures failures, HostSettings host, TimeProvider time, ILogger<ExpressionProcessor> logger)
@@ -40,7 +43,7 @@ public sealed partial class ExpressionProcessor(
 
     /// <summary>Processes a message built in code.</summary>
     /// <exception cref="InvalidIdException">The message's ids are invalid (a caller's bug, not input to record).</exception>
-    /// <exception cref="InvalidDataException">The message has no or repeated sentence indexes.</exception>
+    /// <exception cref="InvalidDataException">The message has no objects, too many, or no or repeated sentence indexes.</exception>
     public async Task<ProcessOutcome> ProcessAsync(ExpressionMessage message, long dequeueCount, CancellationToken cancellationToken)
     {
         message.Validate();
@@ -52,14 +55,12 @@ public sealed partial class ExpressionProcessor(
         }
         catch (Exception e) when (e is InvalidDataException or InvalidIdException)
         {
-            var now = time.GetUtcNow();
-            var rows = message.Sentences
-                .Select(s => SampleRow.Failed(message.Run, message.RefId, s.Index, s, message.ImageId, e.Message, now, dequeueCount))
-                .ToList();
+            var rows = FailedRows(message, message.Objects, e.Message, dequeueCount);
             await storage.Samples.UpsertAsync(rows, cancellationToken);
             outcome = new ProcessOutcome(0, rows.Count, e.Message);
         }
-        LogProcessed(message.Run, message.RefId, message.Sentences.Count, outcome.Succeeded, outcome.Failed, clock.ElapsedMilliseconds, dequeueCount, outcome.Error);
+        LogProcessed(message.Run, message.ImageId, message.Objects.Count, message.AllSentences().Count(), outcome.Succeeded, outcome.Failed,
+            clock.ElapsedMilliseconds, dequeueCount, outcome.Error);
         return outcome;
     }
 
@@ -70,80 +71,131 @@ public sealed partial class ExpressionProcessor(
         if (manifest.Dataset != message.Dataset)
         {
             throw new InvalidDataException(
-                $"message for refId '{message.RefId}' names dataset '{message.Dataset}' but run '{message.Run}' evaluates '{manifest.Dataset}'");
+                $"message for image '{message.ImageId}' names dataset '{message.Dataset}' but run '{message.Run}' evaluates '{manifest.Dataset}'");
         }
-        var expected = await ExpectedObjectAsync(stored, message, cancellationToken);
-        if (expected.ImageId != message.ImageId || expected.ImageSha256 != message.ImageSha256 || expected.TruthSha256 != message.TruthSha256)
-        {
-            // Not the run's message, yet its rows would take the run's own keys: kept apart, the run's sentences stay pending.
-            var reason =
-                $"message for run '{message.Run}' refId '{message.RefId}' names other inputs (image '{message.ImageId}' {message.ImageSha256[..12]}, " +
-                $"truth {message.TruthSha256[..12]}) than the run declared (image '{expected.ImageId}' {expected.ImageSha256[..12]}, truth {expected.TruthSha256[..12]})";
-            await storage.Samples.RecordMalformedAsync(message.ToJson(), reason, time.GetUtcNow(), cancellationToken);
-            return new ProcessOutcome(0, 0, reason);
-        }
-        var size = manifest.ImageSize;
-        var (image, truth) = await storage.Inputs.ReadAsync(message, size, cancellationToken);
-
-        // The run's own sentence set says what each index is; an index it does not have is not this run's to segment.
-        var now = time.GetUtcNow();
+        var declared = await storage.Runs.GetObjectsAsync(stored, cancellationToken);
         var failed = new List<SampleRow>();
-        var usable = new List<Sentence>();
-        foreach (var sentence in message.Sentences)
+        var foreign = new List<string>();
+        var known = new List<(MessageObject Object, RunObject Expected)>();
+        foreach (var o in message.Objects)
         {
-            var declared = expected.Sentences.FirstOrDefault(s => s.Index == sentence.Index);
-            var reason = declared is null
-                ? $"sentence {sentence.Index} of refId '{message.RefId}' is not in run '{message.Run}''s sentence set"
-                : string.IsNullOrWhiteSpace(declared.Text) ? $"sentence {sentence.Index} of refId '{message.RefId}' is empty" : null;
-            if (reason is null)
+            if (declared.Find(o.RefId) is not { } expected)
             {
-                usable.Add(declared!);
+                failed.AddRange(FailedRows(message, [o], $"refId '{o.RefId}' is not in run '{message.Run}''s sentence set", dequeueCount));
+            }
+            else if (expected.ImageId != message.ImageId || expected.ImageSha256 != message.ImageSha256 || expected.TruthSha256 != o.TruthSha256)
+            {
+                // Not the run's object, yet its rows would take the run's own keys: kept apart, the run's sentences stay pending.
+                var reason =
+                    $"message for run '{message.Run}' refId '{o.RefId}' names other inputs (image '{message.ImageId}' {message.ImageSha256[..12]}, " +
+                    $"truth {o.TruthSha256[..12]}) than the run declared (image '{expected.ImageId}' {expected.ImageSha256[..12]}, truth {expected.TruthSha256[..12]})";
+                await storage.Samples.RecordMalformedAsync(message.ToJson(), reason, time.GetUtcNow(), cancellationToken);
+                foreign.Add(reason);
             }
             else
             {
-                failed.Add(SampleRow.Failed(message.Run, message.RefId, sentence.Index, declared ?? sentence, message.ImageId, reason, now, dequeueCount));
+                known.Add((o, expected));
             }
         }
 
-        IReadOnlyList<SegmentedSentence> results = [];
-        double msPerSentence = 0;
-        if (usable.Count > 0)
+        var results = new List<(MessageObject Object, BinaryMask Truth, SegmentedSentence Result, double Ms)>();
+        var image = known.Count > 0 ? await ReadImageOrNullAsync(message, cancellationToken) : (null, null);
+        if (image.Image is null && known.Count > 0)
         {
-            var segmenter = await models.GetAsync(manifest, cancellationToken);
-            var clock = Stopwatch.StartNew();
-            var input = new ImageInput(message.ImageId, $"{message.Dataset}/{message.ImageSha256}", image);
-            results = segmenter.Segment(manifest, input, usable, message.StoreAttention, cancellationToken);
-            msPerSentence = clock.Elapsed.TotalMilliseconds / usable.Count;
-            CheckResults(results, usable, size, manifest);
+            // One image for every object: a bad image fails each of them.
+            failed.AddRange(FailedRows(message, known.Select(k => k.Object), image.Error!, dequeueCount));
+        }
+        else if (image.Image is not null)
+        {
+            var input = new ImageInput(message.ImageId, $"{message.Dataset}/{message.ImageSha256}", image.Image);
+            foreach (var (o, expected) in known)
+            {
+                try
+                {
+                    var truth = await storage.Inputs.ReadTruthAsync(message.Dataset, manifest.ImageSize, o.RefId, o.TruthSha256, cancellationToken);
+                    var (usable, bad) = Usable(message, o, expected, dequeueCount);
+                    failed.AddRange(bad);
+                    if (usable.Count > 0)
+                    {
+                        var segmenter = await models.GetAsync(manifest, cancellationToken);
+                        var clock = Stopwatch.StartNew();
+                        var segmented = segmenter.Segment(manifest, input, usable, o.StoreAttention, cancellationToken);
+                        var ms = clock.Elapsed.TotalMilliseconds / usable.Count;
+                        CheckResults(segmented, usable, manifest.ImageSize, manifest);
+                        results.AddRange(segmented.Select(r => (o, truth, r, ms)));
+                    }
+                }
+                catch (Exception e) when (e is InvalidDataException or InvalidIdException)
+                {
+                    failed.AddRange(FailedRows(message, [o], e.Message, dequeueCount));
+                }
+            }
         }
 
-        now = time.GetUtcNow();
+        var now = time.GetUtcNow();
         var rows = new List<SampleRow>(failed);
         var uploads = new List<Task>();
-        foreach (var result in results)
+        foreach (var (o, truth, result, ms) in results)
         {
-            var id = new SampleId(message.RefId, result.Sentence.Index);
+            var id = new SampleId(o.RefId, result.Sentence.Index);
             uploads.Add(storage.Runs.WriteMaskAsync(message.Run, id, result.Mask, cancellationToken));
             if (result.Attention is { } attention)
             {
                 uploads.Add(storage.Runs.WriteAttentionAsync(message.Run, id, attention, cancellationToken));
             }
             rows.Add(SampleRow.Succeeded(
-                message.Run, message.RefId, message.ImageId, result.Sentence, IouCounts.Compute(result.Mask, truth), msPerSentence, now,
+                message.Run, o.RefId, message.ImageId, result.Sentence, IouCounts.Compute(result.Mask, truth), ms, now,
                 dequeueCount, host.Device, hasAttention: result.Attention is not null));
         }
         // Masks first: a row claims its mask exists.
         await Task.WhenAll(uploads);
         await storage.Samples.UpsertAsync(rows, cancellationToken);
-        return new ProcessOutcome(results.Count, failed.Count, failed.Count > 0 ? failed[0].Error : null);
+        return new ProcessOutcome(results.Count, failed.Count, failed.Count > 0 ? failed[0].Error : foreign.FirstOrDefault());
     }
 
-    /// <summary>The object as the run declared it; a refId the run does not have gets failed rows outside the run's set.</summary>
-    private async Task<RunObject> ExpectedObjectAsync(StoredManifest stored, ExpressionMessage message, CancellationToken cancellationToken)
+    private async Task<(RgbImage? Image, string? Error)> ReadImageOrNullAsync(ExpressionMessage message, CancellationToken cancellationToken)
     {
-        var objects = await storage.Runs.GetObjectsAsync(stored, cancellationToken);
-        return objects.Find(message.RefId)
-            ?? throw new InvalidDataException($"refId '{message.RefId}' is not in run '{message.Run}''s sentence set");
+        try
+        {
+            return (await storage.Inputs.ReadImageAsync(message.Dataset, message.ImageId, message.ImageSha256, cancellationToken), null);
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidIdException)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The object's sentences as the run's own sentence set says they are, and failed rows for the ones it cannot
+    /// segment: an index the set does not have is not this run's to segment, an empty text has nothing to segment.
+    /// </summary>
+    private (List<Sentence> Usable, List<SampleRow> Failed) Usable(ExpressionMessage message, MessageObject o, RunObject expected, long dequeueCount)
+    {
+        var now = time.GetUtcNow();
+        var usable = new List<Sentence>();
+        var failed = new List<SampleRow>();
+        foreach (var sentence in o.Sentences)
+        {
+            var declared = expected.Sentences.FirstOrDefault(s => s.Index == sentence.Index);
+            var reason = declared is null
+                ? $"sentence {sentence.Index} of refId '{o.RefId}' is not in run '{message.Run}''s sentence set"
+                : string.IsNullOrWhiteSpace(declared.Text) ? $"sentence {sentence.Index} of refId '{o.RefId}' is empty" : null;
+            if (reason is null)
+            {
+                usable.Add(declared!);
+            }
+            else
+            {
+                failed.Add(SampleRow.Failed(message.Run, o.RefId, sentence.Index, declared ?? sentence, message.ImageId, reason, now, dequeueCount));
+            }
+        }
+        return (usable, failed);
+    }
+
+    private List<SampleRow> FailedRows(ExpressionMessage message, IEnumerable<MessageObject> objects, string reason, long dequeueCount)
+    {
+        var now = time.GetUtcNow();
+        return [.. objects.SelectMany(o => o.Sentences.Select(s => SampleRow.Failed(message.Run, o.RefId, s.Index, s, message.ImageId, reason, now, dequeueCount)))];
     }
 
     /// <summary>A segmenter that breaks its contract is a bug, not bad input: it throws so the message retries and is seen.</summary>
@@ -163,11 +215,11 @@ public sealed partial class ExpressionProcessor(
     }
 
     [LoggerMessage(EventId = 200, EventName = "ExpressionProcessed", Level = LogLevel.Information,
-        Message = "run {Run} ref {RefId}: {Sentences} sentences, {Succeeded} succeeded, {Failed} failed in {Ms} ms (delivery {DequeueCount}){Error}")]
-    private partial void LogProcessedCore(string run, string refId, int sentences, int succeeded, int failed, long ms, long dequeueCount, string error);
+        Message = "run {Run} image {ImageId}: {Objects} objects, {Sentences} sentences, {Succeeded} succeeded, {Failed} failed in {Ms} ms (delivery {DequeueCount}){Error}")]
+    private partial void LogProcessedCore(string run, string imageId, int objects, int sentences, int succeeded, int failed, long ms, long dequeueCount, string error);
 
-    private void LogProcessed(string run, string refId, int sentences, int succeeded, int failed, long ms, long dequeueCount, string? error) =>
-        LogProcessedCore(run, refId, sentences, succeeded, failed, ms, dequeueCount, error is null ? string.Empty : $": {error}");
+    private void LogProcessed(string run, string imageId, int objects, int sentences, int succeeded, int failed, long ms, long dequeueCount, string? error) =>
+        LogProcessedCore(run, imageId, objects, sentences, succeeded, failed, ms, dequeueCount, error is null ? string.Empty : $": {error}");
 
     [LoggerMessage(EventId = 201, EventName = "MalformedMessage", Level = LogLevel.Warning,
         Message = "unreadable vpd-expressions message recorded as failed (delivery {DequeueCount}): {Reason}")]

@@ -4,9 +4,9 @@ namespace Vpd.Pipeline.Processing;
 
 /// <summary>
 /// Turns a vpd-expressions message that cannot be processed into failed rows, so that no sentence is ever silently
-/// lost: a message whose run, refId and sentence indexes can still be read gets one failed row per sentence in its
-/// run's partition (so it counts as failed there); anything less readable becomes one <c>_malformed</c> row holding
-/// the message text.
+/// lost: each object of the message whose refId and sentence indexes can still be read (with the message's run) gets
+/// one failed row per sentence in its run's partition (so it counts as failed there); a message with less readable
+/// parts also becomes one <c>_malformed</c> row holding the message text.
 /// </summary>
 public sealed class MessageFailures(SampleStore samples, TimeProvider time)
 {
@@ -17,21 +17,27 @@ public sealed class MessageFailures(SampleStore samples, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var readable = ReadableMessage.From(messageText);
-        if (readable is null)
+        if (readable is null || readable.SomeUnreadable)
         {
             await samples.RecordMalformedAsync(messageText, reason, now, cancellationToken);
+        }
+        if (readable is null)
+        {
             return 1;
         }
         var rows = new List<SampleRow>();
-        foreach (var (index, sentence) in readable.Sentences)
+        foreach (var o in readable.Objects)
         {
-            if (keepSucceeded && await samples.FindAsync(readable.Run, new(readable.RefId, index), cancellationToken) is { Status: SampleStatus.Succeeded })
+            foreach (var (index, sentence) in o.Sentences)
             {
-                continue;
+                if (keepSucceeded && await samples.FindAsync(readable.Run, new(o.RefId, index), cancellationToken) is { Status: SampleStatus.Succeeded })
+                {
+                    continue;
+                }
+                rows.Add(SampleRow.Failed(readable.Run, o.RefId, index, sentence, readable.ImageId, reason, now, dequeueCount));
             }
-            rows.Add(SampleRow.Failed(readable.Run, readable.RefId, index, sentence, readable.ImageId, reason, now, dequeueCount));
         }
         await samples.UpsertAsync(rows, cancellationToken);
-        return rows.Count;
+        return rows.Count + (readable.SomeUnreadable ? 1 : 0);
     }
 }

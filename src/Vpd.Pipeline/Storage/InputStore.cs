@@ -47,16 +47,6 @@ public sealed class InputStore(StorageClients storage, long decodedImageCacheByt
         return (sha, await CreateOnceAsync(StorageLayout.TruthBlob(dataset, truth.Width, refId, sha), png, "image/png", cancellationToken));
     }
 
-    /// <summary>Image and truth of <paramref name="message"/>, read concurrently.</summary>
-    /// <exception cref="InvalidDataException">An input is missing, corrupt or truncated, not of the run's size, or not the enqueued bytes.</exception>
-    public async Task<(RgbImage Image, BinaryMask Truth)> ReadAsync(ExpressionMessage message, int size, CancellationToken cancellationToken)
-    {
-        var image = ReadImageAsync(message.Dataset, message.ImageId, message.ImageSha256, cancellationToken);
-        var truth = ReadTruthAsync(message.Dataset, size, message.RefId, message.TruthSha256, cancellationToken);
-        await Task.WhenAll(image, truth);
-        return (await image, await truth);
-    }
-
     /// <summary>An image decoded at its original size, from the cache when it is there.</summary>
     public async Task<RgbImage> ReadImageAsync(string dataset, string imageId, string sha256, CancellationToken cancellationToken)
     {

@@ -5,15 +5,20 @@ namespace Vpd.Core.Tests.Contracts;
 
 public sealed class ContractJsonTests
 {
+    private static MessageObject Object(string refId) => new()
+    {
+        RefId = refId,
+        TruthSha256 = new string('b', 64),
+        Sentences = [new Sentence(0, 101, "the red square"), new Sentence(1, 102, "left one")],
+    };
+
     private static ExpressionMessage Message() => new()
     {
         Run = "run1",
         Dataset = "refshapes",
-        RefId = "r7",
         ImageId = "img3",
-        Sentences = [new Sentence(0, 101, "the red square"), new Sentence(1, 102, "left one")],
         ImageSha256 = new string('a', 64),
-        TruthSha256 = new string('b', 64),
+        Objects = [Object("r7"), Object("r8") with { StoreAttention = true }],
     };
 
     [Fact]
@@ -22,20 +27,20 @@ public sealed class ContractJsonTests
         var parsed = ExpressionMessage.Parse(Message().ToJson());
 
         Assert.Equal("run1", parsed.Run);
-        Assert.Equal("r7", parsed.RefId);
-        Assert.Equal(Message().Sentences, parsed.Sentences);
         Assert.Equal(new string('a', 64), parsed.ImageSha256);
-        Assert.False(parsed.StoreAttention);
+        Assert.Equal(["r7", "r8"], parsed.Objects.Select(o => o.RefId));
+        Assert.Equal(Message().Objects[0].Sentences, parsed.Objects[0].Sentences);
+        Assert.Equal(new string('b', 64), parsed.Objects[1].TruthSha256);
+        Assert.Equal([false, true], parsed.Objects.Select(o => o.StoreAttention));
     }
 
     [Fact]
     public void ExpressionMessage_WithoutInputHashes_ThrowsInvalidData()
     {
-        using var doc = JsonDocument.Parse(Message().ToJson());
-        var withoutHashes = doc.RootElement.EnumerateObject().Where(p => !p.Name.EndsWith("Sha256", StringComparison.Ordinal))
-            .ToDictionary(p => p.Name, p => p.Value);
+        var json = Message().ToJson().Replace("\"imageSha256\"", "\"imageSha\"", StringComparison.Ordinal);
 
-        Assert.Throws<InvalidDataException>(() => ExpressionMessage.Parse(JsonSerializer.Serialize(withoutHashes)));
+        Assert.Throws<InvalidDataException>(() => ExpressionMessage.Parse(json));
+        Assert.Throws<InvalidDataException>(() => ExpressionMessage.Parse(Message().ToJson().Replace("\"truthSha256\"", "\"truth\"", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -43,28 +48,45 @@ public sealed class ContractJsonTests
     {
         using var doc = JsonDocument.Parse(Message().ToJson());
 
-        Assert.Equal("r7", doc.RootElement.GetProperty("refId").GetString());
         Assert.Equal("img3", doc.RootElement.GetProperty("imageId").GetString());
-        Assert.Equal("left one", doc.RootElement.GetProperty("sentences")[1].GetProperty("text").GetString());
-        Assert.Equal(102, doc.RootElement.GetProperty("sentences")[1].GetProperty("sentId").GetInt64());
+        var o = doc.RootElement.GetProperty("objects")[0];
+        Assert.Equal("r7", o.GetProperty("refId").GetString());
+        Assert.Equal("left one", o.GetProperty("sentences")[1].GetProperty("text").GetString());
+        Assert.Equal(102, o.GetProperty("sentences")[1].GetProperty("sentId").GetInt64());
     }
+
+    private const string Head = "{\"run\":\"r\",\"dataset\":\"d\",\"imageId\":\"i\",\"imageSha256\":\"AAA\",";
+    private const string Truth = "\"truthSha256\":\"BBB\"";
 
     [Theory]
     [InlineData("not json")]
     [InlineData("null")]
-    [InlineData("{\"run\":\"r\",\"dataset\":\"d\",\"imageId\":\"i\",\"sentences\":[{\"index\":0,\"text\":\"x\"}]}")]
-    [InlineData("{\"run\":\"r\",\"dataset\":\"d\",\"refId\":null,\"imageId\":\"i\",\"sentences\":[{\"index\":0,\"text\":\"x\"}]}")]
-    [InlineData("{\"run\":\"r\",\"dataset\":\"d\",\"refId\":\"f\",\"imageId\":\"i\",\"sentences\":[]}")]
-    [InlineData("{\"run\":\"r\",\"dataset\":\"d\",\"refId\":\"f\",\"imageId\":\"i\",\"sentences\":[{\"index\":0,\"text\":\"x\"},{\"index\":0,\"text\":\"y\"}]}")]
+    [InlineData(Head + "\"objects\":[]}")]
+    [InlineData(Head + "\"objects\":[null]}")]
+    [InlineData(Head + "\"objects\":[{\"refId\":null," + Truth + ",\"sentences\":[{\"index\":0,\"sentId\":1,\"text\":\"x\"}]}]}")]
+    [InlineData(Head + "\"objects\":[{\"refId\":\"f\"," + Truth + ",\"sentences\":[]}]}")]
+    [InlineData(Head + "\"objects\":[{\"refId\":\"f\"," + Truth + ",\"sentences\":[{\"index\":0,\"sentId\":1,\"text\":\"x\"},{\"index\":0,\"sentId\":2,\"text\":\"y\"}]}]}")]
+    [InlineData(Head + "\"objects\":[{\"refId\":\"f\"," + Truth + ",\"sentences\":[{\"index\":0,\"sentId\":1,\"text\":\"x\"}]},{\"refId\":\"f\"," + Truth + ",\"sentences\":[{\"index\":1,\"sentId\":2,\"text\":\"y\"}]}]}")]
     public void ExpressionMessage_Malformed_ThrowsInvalidData(string json)
     {
+        json = json.Replace("AAA", new string('a', 64), StringComparison.Ordinal).Replace("BBB", new string('b', 64), StringComparison.Ordinal);
+
         Assert.Throws<InvalidDataException>(() => ExpressionMessage.Parse(json));
+    }
+
+    [Fact]
+    public void ExpressionMessage_TooManyObjects_ThrowsInvalidData()
+    {
+        var json = (Message() with { Objects = [.. Enumerable.Range(0, ExpressionMessage.MaxObjects + 1).Select(i => Object($"r{i}"))] }).ToJson();
+
+        var e = Assert.Throws<InvalidDataException>(() => ExpressionMessage.Parse(json));
+        Assert.Contains($"{ExpressionMessage.MaxObjects + 1} objects", e.Message);
     }
 
     [Fact]
     public void ExpressionMessage_PathInRefId_ThrowsInvalidIdNamingRefId()
     {
-        var json = (Message() with { RefId = "../x" }).ToJson();
+        var json = (Message() with { Objects = [Object("r7"), Object("../x")] }).ToJson();
 
         var e = Assert.Throws<InvalidIdException>(() => ExpressionMessage.Parse(json));
         Assert.Equal("refId", e.Kind);

@@ -53,7 +53,7 @@ internal sealed class HostTestBed : IDisposable
     public QueueTrigger Trigger(FunctionsHost host, string function, TimeSpan? retryDelay = null) =>
         new(host, function, Storage.Queues, retryDelay);
 
-    /// <summary>What a vpd-expressions message names (its documented JSON).</summary>
+    /// <summary>What a vpd-expressions message of one object names (its documented JSON).</summary>
     public static QueuedExpression Expression(QueueMessage message) => Expression(message.Body);
 
     public static QueuedExpression Expression(PeekedMessage message) => Expression(message.Body);
@@ -61,9 +61,12 @@ internal sealed class HostTestBed : IDisposable
     private static QueuedExpression Expression(BinaryData body)
     {
         var json = JsonNode.Parse(body.ToString())!;
+        var objects = json["objects"]!.AsArray();
+        Assert.Single(objects);
+        var only = objects[0]!;
         return new QueuedExpression(
-            (string)json["run"]!, (string)json["dataset"]!, (string)json["refId"]!, (string)json["truthSha256"]!,
-            json["sentences"]!.AsArray().Select(s => (int)s!["index"]!).ToArray());
+            (string)json["run"]!, (string)json["dataset"]!, (string)only["refId"]!, (string)only["truthSha256"]!,
+            only["sentences"]!.AsArray().Select(s => (int)s!["index"]!).ToArray());
     }
 
     public void Dispose()

@@ -35,8 +35,8 @@ public sealed class FunctionClassTests(AzuriteFixture azurite)
         await bed.Storage.EnsureCreatedAsync();
         var text = new ExpressionMessage
         {
-            Run = "nosuchrun", Dataset = "refshapes", RefId = "r9", ImageId = "img0", Sentences = [new Sentence(0, 1, "a thing")],
-            ImageSha256 = new string('a', 64), TruthSha256 = new string('b', 64),
+            Run = "nosuchrun", Dataset = "refshapes", ImageId = "img0", ImageSha256 = new string('a', 64),
+            Objects = [new MessageObject { RefId = "r9", TruthSha256 = new string('b', 64), Sentences = [new Sentence(0, 1, "a thing")] }],
         }.ToJson();
         var message = QueuesModelFactory.QueueMessage("id", "pop", new BinaryData(text), dequeueCount: 1);
 

@@ -51,16 +51,16 @@ internal sealed class FunctionsTestBed : IDisposable
 
     public Azure.Storage.Queues.QueueClient Queue(string name) => Clients.Queue(name);
 
-    /// <summary>Enqueues <paramref name="objects"/> objects of two sentences each, over two images.</summary>
+    /// <summary>Enqueues <paramref name="objects"/> objects of two sentences each, one image (and so one message) each.</summary>
     public async Task<EnqueueRequest> EnqueueAsync(string run, int objects)
     {
-        var images = Enumerable.Range(0, 2).Select(WriteImage).ToList();
+        var images = Enumerable.Range(0, objects).Select(WriteImage).ToList();
         var request = new EnqueueRequest(
             run,
             new RunSettings("refshapes", "val", Size, TokenLength: 4, NoiseStep: 0, NoiseSeed: 1),
             new ModelChoice(ModelFile, ThresholdSegmenter.Kind, "{}"),
             [.. Enumerable.Range(0, objects).Select(i => new ReferredObject(
-                $"r{i}", $"img{i % 2}", images[i % 2], Truth(i),
+                $"r{i}", $"img{i}", images[i], Truth(i),
                 [new Sentence(0, i * 2, $"shape {i}"), new Sentence(1, (i * 2) + 1, $"the shape number {i}")]))],
             "test",
             FirstAggregateDelay: TimeSpan.Zero);
