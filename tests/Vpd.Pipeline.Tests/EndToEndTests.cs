@@ -40,6 +40,7 @@ public sealed class EndToEndTests(AzuriteFixture azurite)
         Assert.Equal(7, processed.Count);
         Assert.All(processed, l => Assert.Equal(("run-e2e", 0), ((string)l.Values["Run"]!, (int)l.Values["Failed"]!)));
         Assert.Equal(request.Objects.Select(o => o.ImageId).Order(), processed.Select(l => (string)l.Values["ImageId"]!).Order());
+        Assert.Equal(request.Objects.Select(o => o.RefId).Order(), processed.Select(l => (string)l.Values["RefIds"]!).Order());
     }
 
     [Fact]

@@ -59,8 +59,7 @@ public sealed partial class ExpressionProcessor(
             await storage.Samples.UpsertAsync(rows, cancellationToken);
             outcome = new ProcessOutcome(0, rows.Count, e.Message);
         }
-        LogProcessed(message.Run, message.ImageId, message.Objects.Count, message.AllSentences().Count(), outcome.Succeeded, outcome.Failed,
-            clock.ElapsedMilliseconds, dequeueCount, outcome.Error);
+        LogProcessed(message, outcome.Succeeded, outcome.Failed, clock.ElapsedMilliseconds, dequeueCount, outcome.Error);
         return outcome;
     }
 
@@ -215,11 +214,12 @@ public sealed partial class ExpressionProcessor(
     }
 
     [LoggerMessage(EventId = 200, EventName = "ExpressionProcessed", Level = LogLevel.Information,
-        Message = "run {Run} image {ImageId}: {Objects} objects, {Sentences} sentences, {Succeeded} succeeded, {Failed} failed in {Ms} ms (delivery {DequeueCount}){Error}")]
-    private partial void LogProcessedCore(string run, string imageId, int objects, int sentences, int succeeded, int failed, long ms, long dequeueCount, string error);
+        Message = "run {Run} image {ImageId} refs {RefIds}: {Sentences} sentences, {Succeeded} succeeded, {Failed} failed in {Ms} ms (delivery {DequeueCount}){Error}")]
+    private partial void LogProcessedCore(string run, string imageId, string refIds, int sentences, int succeeded, int failed, long ms, long dequeueCount, string error);
 
-    private void LogProcessed(string run, string imageId, int objects, int sentences, int succeeded, int failed, long ms, long dequeueCount, string? error) =>
-        LogProcessedCore(run, imageId, objects, sentences, succeeded, failed, ms, dequeueCount, error is null ? string.Empty : $": {error}");
+    private void LogProcessed(ExpressionMessage message, int succeeded, int failed, long ms, long dequeueCount, string? error) =>
+        LogProcessedCore(message.Run, message.ImageId, string.Join(",", message.Objects.Select(o => o.RefId)), message.AllSentences().Count(),
+            succeeded, failed, ms, dequeueCount, error is null ? string.Empty : $": {error}");
 
     [LoggerMessage(EventId = 201, EventName = "MalformedMessage", Level = LogLevel.Warning,
         Message = "unreadable vpd-expressions message recorded as failed (delivery {DequeueCount}): {Reason}")]
