@@ -116,6 +116,23 @@ public sealed class BadInputTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Process_ModelBlobMissingAndAnEmptySentence_OneFailedRowPerSentenceWithoutThrowing()
+    {
+        using var bed = new PipelineTestBed(azurite);
+        var objects = bed.Objects(1).Select(o => o with { Sentences = [new Sentence(0, 1, " "), new Sentence(1, 2, "the one on the left")] }).ToList();
+        var enqueued = await bed.Enqueuer.EnqueueAsync(bed.Request(Run, objects), null, default);
+        await bed.Container(bed.Names.ModelsContainer).DeleteBlobAsync(ModelStore.BlobName(enqueued.ModelSha256));
+        var message = (await bed.ExpressionsQueue.ReceiveMessageAsync()).Value;
+
+        var outcome = await bed.Processor.ProcessAsync(message.MessageText, 1, default);
+
+        Assert.Equal(2, outcome.Failed);
+        var rows = await bed.RowsAsync(Run);
+        Assert.Equal(2, rows.Count);
+        AssertFailed(rows[new("ref0", 1)], "model", enqueued.ModelSha256, "not found");
+    }
+
+    [Fact]
     public async Task Process_StorageFailureWritingRows_ThrowsSoTheQueueRetries()
     {
         using var bed = new PipelineTestBed(azurite);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Vpd.Core.Contracts;
 using Vpd.Pipeline.Storage;
@@ -101,15 +102,21 @@ public sealed partial class RunEnqueuer(PipelineStorage storage, TimeProvider ti
     /// </summary>
     public static IEnumerable<ExpressionMessage> MessagesFor(string run, string dataset, string imageId, string imageSha256, IReadOnlyList<MessageObject> objects)
     {
+        // A message's JSON is its envelope plus each object's JSON and a comma: each object is serialised once.
+        var envelope = Build([]).ToJson().Length;
         var chunk = new List<MessageObject>();
+        var chars = envelope;
         foreach (var o in objects)
         {
-            if (chunk.Count > 0 && (chunk.Count == ExpressionMessage.MaxObjects || Build([.. chunk, o]).ToJson().Length > MaxMessageChars))
+            var objectChars = JsonSerializer.Serialize(o, ContractJson.Options).Length + 1;
+            if (chunk.Count > 0 && (chunk.Count == ExpressionMessage.MaxObjects || chars + objectChars > MaxMessageChars))
             {
                 yield return Build(chunk);
                 chunk = [];
+                chars = envelope;
             }
             chunk.Add(o);
+            chars += objectChars;
         }
         if (chunk.Count > 0)
         {

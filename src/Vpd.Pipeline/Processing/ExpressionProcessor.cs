@@ -84,11 +84,12 @@ public sealed partial class ExpressionProcessor(
             }
             else if (expected.ImageId != message.ImageId || expected.ImageSha256 != message.ImageSha256 || expected.TruthSha256 != o.TruthSha256)
             {
-                // Not the run's object, yet its rows would take the run's own keys: kept apart, the run's sentences stay pending.
+                // Not the run's object, yet its rows would take the run's own keys: kept apart (one record per object, so
+                // two such objects of one message do not share a key), the run's sentences stay pending.
                 var reason =
                     $"message for run '{message.Run}' refId '{o.RefId}' names other inputs (image '{message.ImageId}' {message.ImageSha256[..12]}, " +
                     $"truth {o.TruthSha256[..12]}) than the run declared (image '{expected.ImageId}' {expected.ImageSha256[..12]}, truth {expected.TruthSha256[..12]})";
-                await storage.Samples.RecordMalformedAsync(message.ToJson(), reason, time.GetUtcNow(), cancellationToken);
+                await storage.Samples.RecordMalformedAsync((message with { Objects = [o] }).ToJson(), reason, time.GetUtcNow(), cancellationToken);
                 foreign.Add(reason);
             }
             else
@@ -98,35 +99,33 @@ public sealed partial class ExpressionProcessor(
         }
 
         var results = new List<(MessageObject Object, BinaryMask Truth, SegmentedSentence Result, double Ms)>();
-        var image = known.Count > 0 ? await ReadImageOrNullAsync(message, cancellationToken) : (null, null);
-        if (image.Image is null && known.Count > 0)
+        if (known.Count > 0)
         {
-            // One image for every object: a bad image fails each of them.
-            failed.AddRange(FailedRows(message, known.Select(k => k.Object), image.Error!, dequeueCount));
-        }
-        else if (image.Image is not null)
-        {
-            var input = new ImageInput(message.ImageId, $"{message.Dataset}/{message.ImageSha256}", image.Image);
-            foreach (var (o, expected) in known)
+            RgbImage? image = null;
+            try
             {
-                try
+                image = await storage.Inputs.ReadImageAsync(message.Dataset, message.ImageId, message.ImageSha256, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidDataException or InvalidIdException)
+            {
+                // One image for every object: a bad image fails each of them.
+                failed.AddRange(FailedRows(message, known.Select(k => k.Object), e.Message, dequeueCount));
+            }
+            if (image is not null)
+            {
+                var input = new ImageInput(message.ImageId, $"{message.Dataset}/{message.ImageSha256}", image);
+                foreach (var (o, expected) in known)
                 {
-                    var truth = await storage.Inputs.ReadTruthAsync(message.Dataset, manifest.ImageSize, o.RefId, o.TruthSha256, cancellationToken);
-                    var (usable, bad) = Usable(message, o, expected, dequeueCount);
-                    failed.AddRange(bad);
-                    if (usable.Count > 0)
+                    try
                     {
-                        var segmenter = await models.GetAsync(manifest, cancellationToken);
-                        var clock = Stopwatch.StartNew();
-                        var segmented = segmenter.Segment(manifest, input, usable, o.StoreAttention, cancellationToken);
-                        var ms = clock.Elapsed.TotalMilliseconds / usable.Count;
-                        CheckResults(segmented, usable, manifest.ImageSize, manifest);
-                        results.AddRange(segmented.Select(r => (o, truth, r, ms)));
+                        var (segmented, unusable) = await SegmentObjectAsync(message, manifest, input, o, expected, dequeueCount, cancellationToken);
+                        results.AddRange(segmented);
+                        failed.AddRange(unusable);
                     }
-                }
-                catch (Exception e) when (e is InvalidDataException or InvalidIdException)
-                {
-                    failed.AddRange(FailedRows(message, [o], e.Message, dequeueCount));
+                    catch (Exception e) when (e is InvalidDataException or InvalidIdException)
+                    {
+                        failed.AddRange(FailedRows(message, [o], e.Message, dequeueCount));
+                    }
                 }
             }
         }
@@ -152,16 +151,27 @@ public sealed partial class ExpressionProcessor(
         return new ProcessOutcome(results.Count, failed.Count, failed.Count > 0 ? failed[0].Error : foreign.FirstOrDefault());
     }
 
-    private async Task<(RgbImage? Image, string? Error)> ReadImageOrNullAsync(ExpressionMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one object's truth and segments its usable sentences; returns their results and failed rows for the
+    /// sentences it cannot segment. Bad input (truth, model) throws for the caller to fail the whole object.
+    /// </summary>
+    private async Task<(IEnumerable<(MessageObject Object, BinaryMask Truth, SegmentedSentence Result, double Ms)> Results, List<SampleRow> Unusable)>
+        SegmentObjectAsync(
+            ExpressionMessage message, RunManifest manifest, ImageInput input, MessageObject o, RunObject expected, long dequeueCount,
+            CancellationToken cancellationToken)
     {
-        try
+        var truth = await storage.Inputs.ReadTruthAsync(message.Dataset, manifest.ImageSize, o.RefId, o.TruthSha256, cancellationToken);
+        var (usable, unusable) = Usable(message, o, expected, dequeueCount);
+        if (usable.Count == 0)
         {
-            return (await storage.Inputs.ReadImageAsync(message.Dataset, message.ImageId, message.ImageSha256, cancellationToken), null);
+            return ([], unusable);
         }
-        catch (Exception e) when (e is InvalidDataException or InvalidIdException)
-        {
-            return (null, e.Message);
-        }
+        var segmenter = await models.GetAsync(manifest, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var segmented = segmenter.Segment(manifest, input, usable, o.StoreAttention, cancellationToken);
+        var ms = clock.Elapsed.TotalMilliseconds / usable.Count;
+        CheckResults(segmented, usable, manifest.ImageSize, manifest);
+        return (segmented.Select(r => (o, truth, r, ms)), unusable);
     }
 
     /// <summary>
